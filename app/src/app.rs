@@ -1,0 +1,89 @@
+//! The HTML shell and the route table.
+
+use crate::components::layout::AppLayout;
+use crate::pages::{
+    account::AccountPage, audit::AuditPage, dashboard::DashboardPage, login::LoginPage, placeholder::*,
+    setup::SetupPage, user::UserPage, users::UsersPage, NotFoundPage,
+};
+use crate::api::session::provide_page_context;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The whole document. On the server it also sets the Content-Security-Policy
+/// with a fresh nonce, which Leptos puts on the scripts it emits.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_csp_header();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="stylesheet" href="/pkg/warden.css"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_csp_header() {
+    use http::header::{HeaderValue, CONTENT_SECURITY_POLICY};
+    leptos::nonce::provide_nonce();
+    let Some(nonce) = leptos::nonce::use_nonce() else { return };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    );
+    if let (Some(options), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&policy))
+    {
+        options.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Every page renders completely on the server (`SsrMode::Async`), so the
+/// HTML is whole without JavaScript.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="Warden"/>
+        <Router>
+            <Pages/>
+        </Router>
+    }
+}
+
+/// The route table. The page context (who is signed in, the pending flash)
+/// is loaded once per page and shared with every page through context.
+#[component]
+fn Pages() -> impl IntoView {
+    provide_page_context();
+    view! {
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/setup/:token") view=SetupPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/hosts") view=HostsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/jails") view=JailsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs") view=JobsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/:id") view=UserPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+    }
+}

@@ -1,0 +1,115 @@
+//! Form fields with their label, hint and error next to the input.
+
+use leptos::prelude::*;
+use warden_domain::Flash;
+
+/// Errors and previous values of one form, taken from the flash after a
+/// redirect back to the page.
+#[derive(Clone, Default)]
+pub struct FormState {
+    flash: Option<Flash>,
+}
+
+impl FormState {
+    pub fn new(flash: Option<&Flash>, form: &str) -> Self {
+        FormState { flash: flash.and_then(|f| f.for_form(form)).cloned() }
+    }
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.flash.as_ref().and_then(|f| f.field_error(field))
+    }
+    pub fn value(&self, field: &str) -> String {
+        self.flash.as_ref().and_then(|f| f.value(field)).unwrap_or_default()
+    }
+}
+
+/// A labelled text input. `error` shows below it and marks it invalid.
+#[component]
+pub fn TextField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] value: String,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = match (hint.is_some(), error.is_some()) {
+        (_, true) => Some(error_id.clone()),
+        (true, false) => Some(hint_id.clone()),
+        _ => None,
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                type="text"
+                id=id
+                name=name
+                value=value
+                autocomplete=autocomplete
+                required=required
+                autofocus=autofocus
+                aria-invalid=error.as_ref().map(|_| "true")
+                aria-describedby=described
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+        </div>
+    }
+}
+
+/// A password input with a "Show" toggle. Without JavaScript the toggle
+/// stays hidden; after hydration it appears and switches the input type.
+#[component]
+pub fn PasswordField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    autocomplete: &'static str,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = match (hint.is_some(), error.is_some()) {
+        (_, true) => Some(error_id.clone()),
+        (true, false) => Some(hint_id.clone()),
+        _ => None,
+    };
+    let visible = RwSignal::new(false);
+    // Effects run only in the browser, once hydrated.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <div class="password-field">
+                <input
+                    type=move || if visible.get() { "text" } else { "password" }
+                    id=id.clone()
+                    name=name
+                    autocomplete=autocomplete
+                    required=true
+                    aria-invalid=error.as_ref().map(|_| "true")
+                    aria-describedby=described
+                />
+                <button
+                    type="button"
+                    class="toggle-visibility button-small button-secondary"
+                    aria-controls=id
+                    aria-pressed=move || if visible.get() { "true" } else { "false" }
+                    hidden=move || !hydrated.get()
+                    on:click=move |_| visible.update(|v| *v = !*v)
+                >
+                    {move || if visible.get() { "Hide" } else { "Show" }}
+                </button>
+            </div>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+        </div>
+    }
+}

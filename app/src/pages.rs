@@ -1,0 +1,28 @@
+//! One module per page.
+
+pub mod account;
+pub mod audit;
+pub mod dashboard;
+pub mod login;
+pub mod placeholder;
+pub mod setup;
+pub mod user;
+pub mod users;
+
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="content">
+            <div class="card">
+                <h1 class="page-title">"Page not found"</h1>
+                <p><a href="/">"Back to the dashboard"</a></p>
+            </div>
+        </main>
+    }
+}

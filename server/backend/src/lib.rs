@@ -1,0 +1,16 @@
+//! Everything behind Warden's API: the database, accounts and access, the audit log.
+//!
+//! Every use-case takes the acting user and calls [`access::authorize`] first.
+//! No Leptos here: the back end builds and tests without the UI.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod audit;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod services;
+
+pub use db::Db;
+pub use error::BackendError;
+pub use services::{RequestIdentity, Services};

@@ -1,0 +1,68 @@
+//! The command line.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "warden", version, about = "Warden: a control panel for FreeBSD hosts and jails")]
+pub struct Cli {
+    /// Configuration file (default: ./warden.toml when present).
+    #[arg(long, global = true, env = "WARDEN_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Check or export the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the effective configuration (secrets redacted).
+    Config,
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// Read the password from stdin (required: passwords never go in argv).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain; exit 1 naming the first row that does not match.
+    Verify,
+    /// Write the audit log to standard output.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Only entries at or after this date (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}

@@ -1,0 +1,62 @@
+//! The subcommands. Each returns the process exit code.
+
+mod audit;
+pub mod serve;
+mod user;
+
+use crate::cli::{AuditCommand, Cli, Command, UserCommand};
+use crate::config::Config;
+use std::process::ExitCode;
+use warden_backend::Db;
+
+pub async fn run(cli: Cli) -> ExitCode {
+    init_tracing();
+    let config = match Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()) {
+        Ok(c) => c,
+        Err(e) => return fail(&format!("configuration: {e}")),
+    };
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve::serve(config).await,
+        Command::Config => {
+            print!("{}", config.redacted_toml());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => open_db(&config).await.map(|_| {
+            println!("migrations applied");
+            ExitCode::SUCCESS
+        }),
+        Command::User { command: UserCommand::Add { username, role, .. } } => user::add(&config, &username, &role).await,
+        Command::Audit { command: AuditCommand::Verify } => audit::verify(&config).await,
+        Command::Audit { command: AuditCommand::Export { format, since } } => {
+            audit::export(&config, format, since.as_deref()).await
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => fail(&message),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Opens the database (creating the data dir for SQLite) and migrates it.
+pub async fn open_db(config: &Config) -> Result<Db, String> {
+    let url = config.database_url();
+    if Db::kind_of(&url) == warden_backend::db::DbKind::Sqlite {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| format!("cannot create the data directory {}: {e}", config.data_dir.display()))?;
+    }
+    let shown = crate::config::redact_url_password(&url);
+    let db = Db::connect(&url, 10).await.map_err(|e| format!("cannot open the database {shown}: {e}"))?;
+    db.migrate().await.map_err(|e| format!("cannot migrate the database {shown}: {e}"))?;
+    Ok(db)
+}
