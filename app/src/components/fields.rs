@@ -22,6 +22,25 @@ impl FormState {
     }
 }
 
+/// The ids that tie a field's label, hint and error to its input.
+struct FieldIds {
+    id: String,
+    error_id: String,
+    hint_id: String,
+    /// `aria-describedby`: the error when there is one, else the hint.
+    described: Option<String>,
+}
+
+impl FieldIds {
+    fn new(name: &str, has_hint: bool, has_error: bool) -> Self {
+        let id = format!("field-{name}");
+        let error_id = format!("{id}-error");
+        let hint_id = format!("{id}-hint");
+        let described = if has_error { Some(error_id.clone()) } else { has_hint.then(|| hint_id.clone()) };
+        FieldIds { id, error_id, hint_id, described }
+    }
+}
+
 /// A labelled text input. `error` shows below it and marks it invalid.
 #[component]
 pub fn TextField(
@@ -34,14 +53,7 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional)] autofocus: bool,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described = match (hint.is_some(), error.is_some()) {
-        (_, true) => Some(error_id.clone()),
-        (true, false) => Some(hint_id.clone()),
-        _ => None,
-    };
+    let FieldIds { id, error_id, hint_id, described } = FieldIds::new(name, hint.is_some(), error.is_some());
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -72,14 +84,7 @@ pub fn PasswordField(
     #[prop(optional)] hint: Option<&'static str>,
     autocomplete: &'static str,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described = match (hint.is_some(), error.is_some()) {
-        (_, true) => Some(error_id.clone()),
-        (true, false) => Some(hint_id.clone()),
-        _ => None,
-    };
+    let FieldIds { id, error_id, hint_id, described } = FieldIds::new(name, hint.is_some(), error.is_some());
     let visible = RwSignal::new(false);
     // Effects run only in the browser, once hydrated.
     let hydrated = RwSignal::new(false);

@@ -68,17 +68,14 @@ pub async fn build_app(config: &Config) -> Result<(axum::Router, warden_backend:
 /// With no users yet, prints the one-time link that creates the first admin.
 async fn announce_setup_link(db: &warden_backend::Db, config: &Config, public_url: &str) -> Result<(), String> {
     let ttl = config.setup_link_minutes * 60_000;
-    match ensure_setup_token(db, ttl).await.map_err(|e| format!("setup link: {e}"))? {
-        Some(token) => {
-            let link = format!("{public_url}/setup/{token}");
-            tracing::info!(minutes = config.setup_link_minutes, "no users yet: create the first admin at {link}");
-            eprintln!(
-                "\n  Warden has no users yet. Open this one-time link to create the first admin\n  \
-                 (valid {} minutes; restart Warden for a new one):\n\n    {link}\n",
-                config.setup_link_minutes
-            );
-        }
-        None => {}
+    if let Some(token) = ensure_setup_token(db, ttl).await.map_err(|e| format!("setup link: {e}"))? {
+        let link = format!("{public_url}/setup/{token}");
+        tracing::info!(minutes = config.setup_link_minutes, "no users yet: the one-time setup link is printed below");
+        eprintln!(
+            "\n  Warden has no users yet. Open this one-time link to create the first admin\n  \
+             (valid {} minutes; restart Warden for a new one):\n\n    {link}\n",
+            config.setup_link_minutes
+        );
     }
     Ok(())
 }
