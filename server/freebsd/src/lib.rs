@@ -1,0 +1,30 @@
+//! Pure drivers for the FreeBSD command surface Warden uses: parsers from a
+//! command's text output to typed results. No I/O, no database: every
+//! function here is tested against recorded output from real hosts.
+//!
+//! Every parser takes the command's stdout as `&str` and returns a typed
+//! result or a [`ParseError`] naming the format, the line and what was
+//! expected. Names reported by hosts (jail names, hostnames, paths, package
+//! names) are untrusted and returned verbatim as `String`s: validate them
+//! before using them in a command. The format notes refer to the sections of
+//! the command-surface spec (`SPEC.md`, "SPEC x.y" in comments).
+#![forbid(unsafe_code)]
+
+pub mod addr;
+pub mod bastille;
+pub mod error;
+pub mod ezjail;
+pub mod facts;
+pub mod inspect;
+pub mod iocage;
+pub mod jail_conf;
+pub mod jls;
+pub mod pkg;
+pub mod service;
+pub mod sockstat;
+pub mod sysrc;
+mod text;
+pub mod zfs;
+
+pub use error::ParseError;
+pub use text::strip_ansi;
