@@ -39,7 +39,7 @@ SERVER_ENV := WARDEN_LISTEN=$(LISTEN) WARDEN_DATA_DIR=$(DATA_DIR) LEPTOS_SITE_RO
               LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=warden LEPTOS_SITE_ADDR=$(LISTEN)
 
 .PHONY: help setup build front assets server run admin release test-setup test e2e \
-        pg-start pg-stop clean-data clean
+        pg-start pg-stop clean-data clean bench-inventory
 
 help: ## list the targets
 	echo "Warden make targets:"
@@ -106,6 +106,17 @@ test: test-setup build ## everything CI runs: cargo tests (WARDEN_TEST_PG_URL se
 
 e2e: ## only the Playwright suite (needs `make build` and `make test-setup` done before)
 	$(LIB)/e2e.sh $(E2E_ARGS)
+
+# ----------------------------------------------------------------------------- benchmarks
+
+# Extra arguments, e.g. make bench-inventory BENCH_ARGS="--clients 16 --seconds 20"
+BENCH_ARGS ?=
+
+bench-inventory: setup ## P5: inventory over HTTP at 1000 hosts / 20000 jails / 100000 services (release build)
+	$(TOOLCHAIN)
+	$(LIB)/build.sh assets
+	cargo build --release -p warden --bin warden --example bench_inventory
+	target/release/examples/bench_inventory $(BENCH_ARGS)
 
 # ------------------------------------------------------------------------------- cleaning
 

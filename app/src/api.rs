@@ -7,6 +7,7 @@
 //! plain HTML forms handled by the server crate, so they work without JavaScript.
 
 pub mod audit;
+pub mod inventory;
 pub mod session;
 pub mod users;
 

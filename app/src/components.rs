@@ -1,6 +1,8 @@
 //! Reusable pieces of the UI.
 
+pub mod confirm;
 pub mod fields;
 pub mod flash;
 pub mod layout;
+pub mod listing;
 pub mod problem;

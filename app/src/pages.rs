@@ -2,9 +2,22 @@
 
 pub mod account;
 pub mod audit;
+pub mod bulk_delete;
 pub mod dashboard;
+pub mod group_select;
+pub mod groups;
+pub mod host;
+pub mod host_form;
+pub mod hosts;
+pub mod jail;
+pub mod jail_form;
+pub mod jails;
 pub mod login;
+pub mod params;
 pub mod placeholder;
+pub mod service;
+pub mod service_form;
+pub mod services;
 pub mod setup;
 pub mod user;
 pub mod users;

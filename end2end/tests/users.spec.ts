@@ -23,7 +23,7 @@ test.describe('creating users', () => {
     await page.locator('nav.sidebar').getByRole('link', { name: 'Admin' }).click();
     await expect(page).toHaveURL(/\/admin\/users$/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Users');
-    await expect(page.locator('#field-role option')).toHaveText([/^admin/, /^operator/, /^viewer/, /^auditor/]);
+    await expect(page.locator('#field-role option')).toHaveText([/^admin/, /^operator/, /^viewer/, /^auditor/, /^none/]);
 
     await addUser(page, operator, 'operator', PASSWORD);
     await expect(page).toHaveURL(/\/admin\/users$/);
@@ -88,7 +88,7 @@ test.describe('what each role sees', () => {
     await ensureUser(operator, 'operator');
     await login(page, operator, PASSWORD);
     await expect(page.locator('details.user-menu .badge')).toHaveText('operator');
-    expect(await navLabels(page)).toEqual(EVERYONE);
+    expect(await navLabels(page)).toEqual([...EVERYONE, 'Groups']);
     await expect(page.getByRole('link', { name: 'Manage users' })).toHaveCount(0);
     await expect(page.locator('main.content .card').first()).toContainText('with the role operator');
   });
@@ -128,9 +128,9 @@ test.describe('what each role sees', () => {
     await expect(page.locator('#users-table').getByRole('link', { name: victim, exact: true })).toHaveCount(0);
   });
 
-  test('the admin navigation has Audit and Admin', async ({ page }) => {
+  test('the admin navigation has Audit, Groups and Admin', async ({ page }) => {
     await loginAsAdmin(page);
-    expect(await navLabels(page)).toEqual([...EVERYONE, 'Audit', 'Admin']);
+    expect(await navLabels(page)).toEqual([...EVERYONE, 'Audit', 'Groups', 'Admin']);
   });
 });
 

@@ -5,7 +5,8 @@ CREATE TABLE users (
     id                  BIGSERIAL PRIMARY KEY,
     username            TEXT   NOT NULL UNIQUE,
     password_hash       TEXT   NOT NULL,
-    role                TEXT   NOT NULL CHECK (role IN ('admin', 'operator', 'viewer', 'auditor')),
+    -- the global role; NULL: roles in groups only (see group_grants)
+    role                TEXT   CHECK (role IN ('admin', 'operator', 'viewer', 'auditor')),
     disabled_at         BIGINT,
     created_at          BIGINT NOT NULL,
     updated_at          BIGINT NOT NULL,

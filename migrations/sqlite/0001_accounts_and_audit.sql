@@ -5,7 +5,8 @@ CREATE TABLE users (
     id                  INTEGER PRIMARY KEY,
     username            TEXT    NOT NULL UNIQUE,
     password_hash       TEXT    NOT NULL,
-    role                TEXT    NOT NULL CHECK (role IN ('admin', 'operator', 'viewer', 'auditor')),
+    -- the global role; NULL: roles in groups only (see group_grants)
+    role                TEXT    CHECK (role IN ('admin', 'operator', 'viewer', 'auditor')),
     disabled_at         INTEGER,
     created_at          INTEGER NOT NULL,
     updated_at          INTEGER NOT NULL,

@@ -31,6 +31,26 @@ pub enum Command {
     Config,
     /// Apply database migrations and exit.
     Migrate,
+    /// Tools for development and benchmarks.
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Add a synthetic inventory (for benchmarks and demos; audited as `dev.seeded`).
+    Seed {
+        #[arg(long, default_value_t = 10)]
+        groups: usize,
+        #[arg(long, default_value_t = 1000)]
+        hosts: usize,
+        #[arg(long, default_value_t = 20000)]
+        jails: usize,
+        #[arg(long, default_value_t = 100000)]
+        services: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]

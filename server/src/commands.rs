@@ -4,7 +4,7 @@ mod audit;
 pub mod serve;
 mod user;
 
-use crate::cli::{AuditCommand, Cli, Command, UserCommand};
+use crate::cli::{AuditCommand, Cli, Command, DevCommand, UserCommand};
 use crate::config::Config;
 use std::process::ExitCode;
 use warden_backend::Db;
@@ -25,8 +25,14 @@ pub async fn run(cli: Cli) -> ExitCode {
             println!("migrations applied");
             ExitCode::SUCCESS
         }),
-        Command::User { command: UserCommand::Add { username, role, .. } } => user::add(&config, &username, &role).await,
+        Command::User { command: UserCommand::Add { username, role, .. } } => {
+            user::add(&config, &username, &role).await
+        }
         Command::Audit { command: AuditCommand::Verify } => audit::verify(&config).await,
+        Command::Dev { command: DevCommand::Seed { groups, hosts, jails, services } } => {
+            let size = warden_backend::inventory::SeedSize { groups, hosts, jails, services };
+            seed(&config, size).await
+        }
         Command::Audit { command: AuditCommand::Export { format, since } } => {
             audit::export(&config, format, since.as_deref()).await
         }
@@ -37,6 +43,21 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
+async fn seed(config: &Config, size: warden_backend::inventory::SeedSize) -> Result<ExitCode, String> {
+    let db = open_db(config).await?;
+    let started = std::time::Instant::now();
+    warden_backend::inventory::seed(&db, size).await.map_err(|e| format!("seeding failed: {e}"))?;
+    println!(
+        "added {} groups, {} hosts, {} jails, {} services in {:.1} s",
+        size.groups,
+        size.hosts,
+        size.jails,
+        size.services,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn fail(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::FAILURE
@@ -44,7 +65,8 @@ fn fail(message: &str) -> ExitCode {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 

@@ -73,7 +73,10 @@ impl Config {
             config.public_url = v;
         }
         let number = |name: &'static str, v: String| {
-            v.parse::<i64>().ok().filter(|n| *n > 0).ok_or(ConfigError::Env { name, message: "must be a positive whole number".into() })
+            v.parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ConfigError::Env { name, message: "must be a positive whole number".into() })
         };
         if let Some(v) = env("WARDEN_SESSION_IDLE_MINUTES") {
             config.session_idle_minutes = number("WARDEN_SESSION_IDLE_MINUTES", v)?;
@@ -92,7 +95,10 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         if self.listen.parse::<std::net::SocketAddr>().is_err() {
-            return Err(ConfigError::Invalid(format!("listen = {:?} is not an address like 127.0.0.1:3000", self.listen)));
+            return Err(ConfigError::Invalid(format!(
+                "listen = {:?} is not an address like 127.0.0.1:3000",
+                self.listen
+            )));
         }
         let url = self.public_url();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -135,9 +141,13 @@ impl Config {
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
 pub fn redact_url_password(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
     let rest = &url[scheme_end + 3..];
-    let Some(at) = rest.find('@') else { return url.to_string() };
+    let Some(at) = rest.find('@') else {
+        return url.to_string();
+    };
     let userinfo = &rest[..at];
     match userinfo.find(':') {
         Some(colon) => format!("{}://{}:***{}", &url[..scheme_end], &userinfo[..colon], &rest[at..]),

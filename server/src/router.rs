@@ -2,7 +2,7 @@
 //! health, and the middleware stack around all of them.
 
 use crate::state::AppState;
-use crate::web::{account_forms, auth_forms, export, health, identity, security, user_forms};
+use crate::web::{account_forms, auth_forms, export, health, identity, inventory_forms as inv, security, user_forms};
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use leptos::prelude::*;
@@ -37,7 +37,8 @@ pub fn build<S: SessionStore + Clone>(state: AppState, store: S, idle: Duration)
         .with_same_site(SameSite::Strict)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::try_from(idle).unwrap_or(tower_sessions::cookie::time::Duration::minutes(30)),
+            tower_sessions::cookie::time::Duration::try_from(idle)
+                .unwrap_or(tower_sessions::cookie::time::Duration::minutes(30)),
         ));
 
     Router::new()
@@ -51,6 +52,23 @@ pub fn build<S: SessionStore + Clone>(state: AppState, store: S, idle: Duration)
         .route("/admin/users/{id}/role", post(user_forms::change_role))
         .route("/admin/users/{id}/reset-password", post(user_forms::reset_password))
         .route("/admin/users/{id}/sessions/end", post(user_forms::end_session))
+        .route("/admin/users/{id}/grants", post(user_forms::grant))
+        .route("/admin/users/{id}/grants/{group_id}/delete", post(user_forms::revoke))
+        .route("/admin/groups", post(inv::create_group))
+        .route("/admin/groups/{id}", post(inv::update_group))
+        .route("/admin/groups/{id}/delete", post(inv::delete_group))
+        .route("/hosts/delete", post(inv::bulk_delete_hosts))
+        .route("/hosts", post(inv::create_host))
+        .route("/hosts/{id}", post(inv::update_host))
+        .route("/hosts/{id}/delete", post(inv::delete_host))
+        .route("/jails/delete", post(inv::bulk_delete_jails))
+        .route("/jails", post(inv::create_jail))
+        .route("/jails/{id}", post(inv::update_jail))
+        .route("/jails/{id}/delete", post(inv::delete_jail))
+        .route("/services/delete", post(inv::bulk_delete_services))
+        .route("/services", post(inv::create_service))
+        .route("/services/{id}", post(inv::update_service))
+        .route("/services/{id}/delete", post(inv::delete_service))
         .route("/account/password", post(account_forms::change_password))
         .route("/audit/export", get(export::export))
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -21,7 +21,9 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// `https://warden.example.org/path` → `https://warden.example.org`.
 pub fn origin_of(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
     match url[scheme_end + 3..].find('/') {
         Some(slash) => url[..scheme_end + 3 + slash].to_string(),
         None => url.to_string(),

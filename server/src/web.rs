@@ -8,5 +8,6 @@ pub mod export;
 pub mod flash;
 pub mod health;
 pub mod identity;
+pub mod inventory_forms;
 pub mod security;
 pub mod user_forms;

@@ -36,12 +36,21 @@ fn text(o: &Output) -> String {
 #[test]
 fn user_add_reads_the_password_from_stdin_and_refuses_bad_names() {
     let dir = data_dir();
-    let ok = warden(&dir, &["user", "add", "--username", "alice", "--role", "admin", "--password-stdin"], Some("correct horse battery\n"));
+    let ok = warden(
+        &dir,
+        &["user", "add", "--username", "alice", "--role", "admin", "--password-stdin"],
+        Some("correct horse battery\n"),
+    );
     assert!(ok.status.success(), "{}", text(&ok));
-    let bad = warden(&dir, &["user", "add", "--username", "bob;rm -rf", "--role", "admin", "--password-stdin"], Some("correct horse battery\n"));
+    let bad = warden(
+        &dir,
+        &["user", "add", "--username", "bob;rm -rf", "--role", "admin", "--password-stdin"],
+        Some("correct horse battery\n"),
+    );
     assert!(!bad.status.success());
     assert!(text(&bad).contains("username:"), "{}", text(&bad));
-    let weak = warden(&dir, &["user", "add", "--username", "bob", "--role", "viewer", "--password-stdin"], Some("password\n"));
+    let weak =
+        warden(&dir, &["user", "add", "--username", "bob", "--role", "viewer", "--password-stdin"], Some("password\n"));
     assert!(!weak.status.success());
     assert!(text(&weak).contains("password:"), "{}", text(&weak));
 }
@@ -50,7 +59,11 @@ fn user_add_reads_the_password_from_stdin_and_refuses_bad_names() {
 fn audit_verify_names_the_edited_or_deleted_row() {
     let dir = data_dir();
     for (name, role) in [("alice", "admin"), ("bob", "viewer"), ("carol", "auditor")] {
-        let o = warden(&dir, &["user", "add", "--username", name, "--role", role, "--password-stdin"], Some("correct horse battery\n"));
+        let o = warden(
+            &dir,
+            &["user", "add", "--username", name, "--role", role, "--password-stdin"],
+            Some("correct horse battery\n"),
+        );
         assert!(o.status.success(), "{}", text(&o));
     }
     let o = warden(&dir, &["audit", "verify"], None);
@@ -83,7 +96,11 @@ fn audit_verify_names_the_edited_or_deleted_row() {
 #[test]
 fn audit_export_and_config_redact_secrets() {
     let dir = data_dir();
-    let o = warden(&dir, &["user", "add", "--username", "alice", "--role", "admin", "--password-stdin"], Some("correct horse battery\n"));
+    let o = warden(
+        &dir,
+        &["user", "add", "--username", "alice", "--role", "admin", "--password-stdin"],
+        Some("correct horse battery\n"),
+    );
     assert!(o.status.success());
     let csv = warden(&dir, &["audit", "export", "--format", "csv"], None);
     assert!(csv.status.success());

@@ -89,7 +89,10 @@ async fn fifty_concurrent_logins_keep_server_memory_bounded_and_health_responsiv
         }
         peaks.push(status_kib(pid, "VmHWM:") / 1024);
     }
-    eprintln!("50 logins ×2: server RSS {} MiB before, peak after each wave {peaks:?} MiB; slowest /healthz {worst:?}", before / 1024);
+    eprintln!(
+        "50 logins ×2: server RSS {} MiB before, peak after each wave {peaks:?} MiB; slowest /healthz {worst:?}",
+        before / 1024
+    );
     // Unbounded, 50 parallel argon2 hashes alone would need 50 × 19 MiB ≈ 950 MiB.
     assert!(peaks[0] < 400, "server peak RSS {} MiB after 50 logins", peaks[0]);
     assert!(peaks[1] <= peaks[0] + 30, "memory kept growing: {peaks:?} MiB");

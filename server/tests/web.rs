@@ -111,10 +111,18 @@ async fn no_state_changes_over_get() {
     let op = s.id_of(Role::Operator);
     for path in [format!("/admin/users/{op}/disable"), "/logout".into(), format!("/admin/users/{op}/reset-password")] {
         let res = admin.get(s.url(&path)).send().await.unwrap();
-        assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED), "GET {path}: {}", res.status());
+        assert!(
+            matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED),
+            "GET {path}: {}",
+            res.status()
+        );
     }
-    let disabled: Option<i64> =
-        sqlx::query("SELECT disabled_at FROM users WHERE id = $1").bind(op).fetch_one(s.db.pool()).await.unwrap().get("disabled_at");
+    let disabled: Option<i64> = sqlx::query("SELECT disabled_at FROM users WHERE id = $1")
+        .bind(op)
+        .fetch_one(s.db.pool())
+        .await
+        .unwrap()
+        .get("disabled_at");
     assert!(disabled.is_none());
 }
 
@@ -157,7 +165,12 @@ async fn disabling_a_user_ends_their_sessions_and_admin_can_end_one() {
         .await
         .unwrap()
         .get("handle");
-    let res = admin.post(s.url(&format!("/admin/users/{aid}/sessions/end"))).form(&[("handle", handle)]).send().await.unwrap();
+    let res = admin
+        .post(s.url(&format!("/admin/users/{aid}/sessions/end")))
+        .form(&[("handle", handle)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&auditor.get(s.url("/audit")).send().await.unwrap()).starts_with("/login"));
     assert_eq!(audit_rows(&s, "session.ended").await.len(), 1);
@@ -174,7 +187,11 @@ async fn first_start_setup_link_works_once() {
     assert!(page.contains("Create admin"), "the setup form is shown");
     let res = client
         .post(s.url(&format!("/setup/{token}")))
-        .form(&[("username", "root-admin"), ("password", "a long enough password"), ("password_confirm", "a long enough password")])
+        .form(&[
+            ("username", "root-admin"),
+            ("password", "a long enough password"),
+            ("password_confirm", "a long enough password"),
+        ])
         .send()
         .await
         .unwrap();

@@ -3,13 +3,18 @@
 use super::ApiResult;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use warden_domain::users::{SessionSummary, UserSummary};
+use warden_domain::inventory::GroupSummary;
+use warden_domain::users::{GroupGrant, SessionSummary, UserSummary};
 
 /// A user's page: the account and its open sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserDetail {
     pub user: UserSummary,
     pub sessions: Vec<SessionSummary>,
+    /// Roles held in single groups.
+    pub grants: Vec<GroupGrant>,
+    /// Every group, for the form that grants a role in one.
+    pub groups: Vec<GroupSummary>,
 }
 
 #[server(endpoint = "list_users")]
@@ -34,7 +39,9 @@ pub async fn fetch_user_detail(id: i64) -> ApiResult<UserDetail> {
     let result = async {
         let user = warden_backend::access::get_user(&db, &caller, id).await?;
         let sessions = warden_backend::access::list_sessions(&db, &caller, id, own_key.as_deref()).await?;
-        Ok(UserDetail { user, sessions })
+        let grants = warden_backend::access::list_grants(&db, &caller, id).await?;
+        let groups = warden_backend::inventory::list_groups(&db, &caller).await?;
+        Ok(UserDetail { user, sessions, grants, groups })
     }
     .await;
     answer(result)

@@ -20,6 +20,14 @@ impl FormState {
     pub fn value(&self, field: &str) -> String {
         self.flash.as_ref().and_then(|f| f.value(field)).unwrap_or_default()
     }
+    /// After a failed submit, what was typed; otherwise `start` (an edit
+    /// form's current value).
+    pub fn value_or(&self, field: &str, start: &str) -> String {
+        match &self.flash {
+            Some(f) => f.value(field).unwrap_or_default(),
+            None => start.to_string(),
+        }
+    }
 }
 
 /// The ids that tie a field's label, hint and error to its input.
@@ -115,6 +123,30 @@ pub fn PasswordField(
             </div>
             {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
             {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+        </div>
+    }
+}
+
+/// Free-text notes, several lines.
+#[component]
+pub fn NotesField(value: String, #[prop(default = None)] error: Option<String>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="field-notes">"Notes"</label>
+            <textarea id="field-notes" name="notes" rows="3" aria-invalid=error.as_ref().map(|_| "true")
+                aria-describedby=error.as_ref().map(|_| "field-notes-error")>{value}</textarea>
+            {error.map(|e| view! { <p class="field-error" id="field-notes-error">{e}</p> })}
+        </div>
+    }
+}
+
+/// The submit button of a form, and a way back without saving.
+#[component]
+pub fn FormButtons(button: &'static str, cancel: String) -> impl IntoView {
+    view! {
+        <div class="form-actions">
+            <button type="submit" class="button button-primary">{button}</button>
+            <a class="button button-secondary" href=cancel>"Cancel"</a>
         </div>
     }
 }

@@ -47,7 +47,7 @@ fn TopBar(viewer: Viewer) -> impl IntoView {
                     <span class="visually-hidden">"Signed in as "</span>
                     {viewer.username.clone()}
                     " "
-                    <span class=format!("badge badge-{}", viewer.role.as_str())>{viewer.role.as_str()}</span>
+                    <span class=format!("badge badge-{}", warden_domain::users::role_label(viewer.role))>{viewer.role_label()}</span>
                 </summary>
                 <div class="user-menu-panel">
                     <A href="/account">"Change password"</A>
@@ -71,6 +71,9 @@ fn Sidebar(viewer: Viewer) -> impl IntoView {
     ];
     if viewer.can(Permission::AuditRead) {
         links.push(("/audit", "Audit"));
+    }
+    if viewer.can(Permission::InventoryWrite) {
+        links.push(("/admin/groups", "Groups"));
     }
     if viewer.can(Permission::UserAdmin) {
         links.push(("/admin/users", "Admin"));

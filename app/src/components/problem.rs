@@ -1,6 +1,7 @@
 //! How a page shows an application error instead of its content.
 
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnError;
 use warden_domain::AppError;
 
 #[component]
@@ -28,5 +29,15 @@ pub fn Problem(error: AppError) -> impl IntoView {
         }
         .into_any(),
         other => view! { <p class="flash flash-error" role="alert">{other.to_string()}</p> }.into_any(),
+    }
+}
+
+/// A server function's answer as a page shows it: the content, the
+/// application's refusal (not found, not allowed, …), or the transport error.
+pub fn show<T>(answer: Result<Result<T, AppError>, ServerFnError>, content: impl FnOnce(T) -> AnyView) -> AnyView {
+    match answer {
+        Ok(Ok(value)) => content(value),
+        Ok(Err(e)) => view! { <Problem error=e/> }.into_any(),
+        Err(e) => view! { <p class="flash flash-error">{e.to_string()}</p> }.into_any(),
     }
 }

@@ -2,7 +2,7 @@
 //! paging on the server, exports that stream.
 
 use crate::api::audit::{fetch_audit_page, PER_PAGE};
-use crate::components::problem::Problem;
+use crate::components::problem::show;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use warden_domain::audit::{AuditFilter, AuditPage, Outcome};
@@ -19,11 +19,7 @@ pub fn AuditPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {
                 let f = filter();
-                match data.await {
-                    Ok(Ok(page)) => view! { <Filters filter=f.clone()/><Entries page=page filter=f/> }.into_any(),
-                    Ok(Err(e)) => view! { <Problem error=e/> }.into_any(),
-                    Err(e) => view! { <p class="flash flash-error">{e.to_string()}</p> }.into_any(),
-                }
+                show(data.await, |page| view! { <Filters filter=f.clone()/><Entries page=page filter=f/> }.into_any())
             })}
         </Suspense>
     }
@@ -68,9 +64,19 @@ fn Entries(page: AuditPage, filter: AuditFilter) -> impl IntoView {
     let q = filter.to_query();
     let pages = ((page.total.max(1) + PER_PAGE as i64 - 1) / PER_PAGE as i64) as u32;
     let link = |p: u32| {
-        if q.is_empty() { format!("/audit?page={p}") } else { format!("/audit?{q}&page={p}") }
+        if q.is_empty() {
+            format!("/audit?page={p}")
+        } else {
+            format!("/audit?{q}&page={p}")
+        }
     };
-    let export = |fmt: &str| if q.is_empty() { format!("/audit/export?format={fmt}") } else { format!("/audit/export?format={fmt}&{q}") };
+    let export = |fmt: &str| {
+        if q.is_empty() {
+            format!("/audit/export?format={fmt}")
+        } else {
+            format!("/audit/export?format={fmt}&{q}")
+        }
+    };
     let (prev, next) = (page.page > 1, page.page < pages);
     view! {
         <p class="form-actions">

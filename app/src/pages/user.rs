@@ -4,11 +4,14 @@
 
 use crate::api::session::use_page_context;
 use crate::api::users::{fetch_user_detail, UserDetail};
-use crate::components::problem::Problem;
+use crate::components::problem::show;
 use crate::pages::users::grantable_roles;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_query_map;
+use warden_domain::inventory::GroupSummary;
 use warden_domain::timefmt::utc_text;
+use warden_domain::users::{role_label, GroupGrant};
 use warden_domain::Viewer;
 
 #[component]
@@ -24,11 +27,7 @@ pub fn UserPage() -> impl IntoView {
                 let viewer = page.await.ok().and_then(Result::ok).and_then(|c| c.viewer);
                 let confirm = query.read().get("confirm").unwrap_or_default();
                 let handle = query.read().get("handle").unwrap_or_default();
-                match detail.await {
-                    Ok(Ok(d)) => view! { <UserView detail=d viewer=viewer confirm=confirm handle=handle/> }.into_any(),
-                    Ok(Err(e)) => view! { <Problem error=e/> }.into_any(),
-                    Err(e) => view! { <p class="flash flash-error">{e.to_string()}</p> }.into_any(),
-                }
+                show(detail.await, |d| view! { <UserView detail=d viewer=viewer confirm=confirm handle=handle/> }.into_any())
             })}
         </Suspense>
     }
@@ -48,7 +47,7 @@ fn UserView(detail: UserDetail, viewer: Option<Viewer>, confirm: String, handle:
         {confirm_box}
         <section class="card">
             <dl class="dl-grid">
-                <dt>"Role"</dt><dd><span class=format!("badge badge-{}", u.role.as_str())>{u.role.as_str()}</span></dd>
+                <dt>"Global role"</dt><dd><span class=format!("badge badge-{}", role_label(u.role))>{role_label(u.role)}</span></dd>
                 <dt>"Status"</dt><dd>{if u.disabled { "disabled" } else { "active" }}</dd>
                 <dt>"Created"</dt><dd>{utc_text(u.created_at)}</dd>
                 <dt>"Last sign-in"</dt><dd>{u.last_login_at.map(utc_text).unwrap_or_else(|| "never".into())}</dd>
@@ -62,8 +61,9 @@ fn UserView(detail: UserDetail, viewer: Option<Viewer>, confirm: String, handle:
                     " "
                     <select id="field-role" name="role">
                         {grantable_roles(viewer.as_ref()).into_iter().map(|r| view! {
-                            <option value=r.as_str() selected=r == u.role>{r.as_str()}</option>
+                            <option value=r.as_str() selected=Some(r) == u.role>{r.as_str()}</option>
                         }).collect_view()}
+                        <option value="none" selected=u.role.is_none()>"none — roles in groups only"</option>
                     </select>
                     " "
                     <button type="submit" class="button button-small">"Change role"</button>
@@ -86,6 +86,7 @@ fn UserView(detail: UserDetail, viewer: Option<Viewer>, confirm: String, handle:
                 </p>
             </section>
         })}
+        <GroupRoles base=base.clone() grants=detail.grants.clone() groups=detail.groups.clone()/>
         <section class="card">
             <h2>"Open sessions"</h2>
             {if detail.sessions.is_empty() {
@@ -160,3 +161,52 @@ fn confirm_view(confirm: &str, handle: &str, username: &str, base: &str) -> Opti
         .into_any(),
     )
 }
+
+/// Roles held in single groups, and the form that grants one.
+#[component]
+fn GroupRoles(base: String, grants: Vec<GroupGrant>, groups: Vec<GroupSummary>) -> impl IntoView {
+    view! {
+        <section class="card" id="group-roles">
+            <h2>"Roles in groups"</h2>
+            <p class="muted">"A role in a group applies to that group's hosts, jails and services only, on top of the global role."</p>
+            {if grants.is_empty() {
+                view! { <p>"No roles in groups."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain">
+                        {grants.into_iter().map(|g| view! {
+                            <li>
+                                <form method="post" action=format!("{base}/grants/{}/delete", g.group_id) class="inline-form">
+                                    <strong>{g.role.as_str()}</strong> " in " {g.group.clone()} " "
+                                    <button type="submit" class="button button-small button-secondary">
+                                        {format!("Remove {} in {}", g.role.as_str(), g.group)}
+                                    </button>
+                                </form>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {if groups.is_empty() {
+                view! { <p class="muted">"There are no groups yet: " <a href="/admin/groups">"add one"</a> "."</p> }.into_any()
+            } else {
+                view! {
+                    <form method="post" action=format!("{base}/grants") class="inline-form" id="grant-form">
+                        <label for="field-group_role">"Grant"</label> " "
+                        <select id="field-group_role" name="group_role">
+                            {GROUP_ROLE_CHOICES.into_iter().map(|r| view! { <option value=r>{r}</option> }).collect_view()}
+                        </select>
+                        " " <label for="field-grant-group">"in"</label> " "
+                        <select id="field-grant-group" name="group">
+                            {groups.into_iter().map(|g| view! { <option value=g.name.clone()>{g.name.clone()}</option> }).collect_view()}
+                        </select>
+                        " " <button type="submit" class="button button-small">"Grant"</button>
+                    </form>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The roles a group can hold (auditor is global only: the audit log belongs to no group).
+const GROUP_ROLE_CHOICES: [&str; 3] = ["operator", "viewer", "admin"];

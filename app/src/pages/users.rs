@@ -6,7 +6,7 @@ use crate::components::fields::{FormState, PasswordField, TextField};
 use crate::components::problem::Problem;
 use leptos::prelude::*;
 use warden_domain::timefmt::utc_text;
-use warden_domain::users::{password_policy, UserSummary};
+use warden_domain::users::{password_policy, role_label, UserSummary};
 use warden_domain::{Role, Viewer};
 
 #[component]
@@ -45,7 +45,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
                     {users.into_iter().map(|u| view! {
                         <tr>
                             <td><a href=format!("/admin/users/{}", u.id)>{u.username.clone()}</a></td>
-                            <td><span class=format!("badge badge-{}", u.role.as_str())>{u.role.as_str()}</span></td>
+                            <td><span class=format!("badge badge-{}", role_label(u.role))>{role_label(u.role)}</span></td>
                             <td>{if u.disabled {
                                 view! { <span class="badge badge-muted">"disabled"</span> }.into_any()
                             } else {
@@ -63,7 +63,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
 
 /// The roles the signed-in admin may hand out ("a role can grant only what it holds").
 pub fn grantable_roles(viewer: Option<&Viewer>) -> Vec<Role> {
-    Role::ALL.into_iter().filter(|r| viewer.is_some_and(|v| v.role.covers(*r))).collect()
+    Role::ALL.into_iter().filter(|r| viewer.is_some_and(|v| v.role.is_some_and(|held| held.covers(*r)))).collect()
 }
 
 #[component]
@@ -83,6 +83,7 @@ fn CreateUserForm(form: FormState, viewer: Option<Viewer>) -> impl IntoView {
                                 {format!("{} — {}", r.as_str(), r.description())}
                             </option>
                         }).collect_view()}
+                        <option value="none" selected=chosen == "none">"none — only the roles granted per group (on the user's page)"</option>
                     </select>
                     {form.error("role").map(|e| view! { <p class="field-error">{e}</p> })}
                 </div>

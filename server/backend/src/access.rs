@@ -3,6 +3,7 @@
 
 mod authorize;
 mod common_passwords;
+mod grants;
 mod hash_pool;
 mod login;
 mod passwords;
@@ -11,13 +12,14 @@ mod throttle;
 mod users;
 
 pub use authorize::{authorize, Caller, Visitor};
+pub use grants::{grant_group_role, list_grants, load_caller, revoke_group_role, GROUP_ROLES};
 pub use login::{login, logout, resolve_session, LoginOk, SessionPolicy, SessionView};
 pub use passwords::{validate_new_password, PasswordHasher};
 pub use setup::{create_first_admin, ensure_setup_token, setup_token_is_valid, user_count};
 pub use throttle::ThrottlePolicy;
 pub use users::{
-    add_user_from_cli, change_own_password, change_role, create_user, end_session, get_user, list_sessions,
-    list_users, reset_password, set_disabled,
+    add_user_from_cli, change_own_password, change_role, create_user, end_session, get_user, list_sessions, list_users,
+    reset_password, set_disabled,
 };
 
 /// SHA-256 in hex, for tokens whose clear value must never be stored.

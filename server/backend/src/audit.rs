@@ -27,9 +27,16 @@ pub async fn export_as(db: &Db, caller: &Caller, filter: AuditFilter) -> Result<
 
 /// A request refused before it reached a use-case (cross-site POST): one
 /// committed audit row, with the signed-in user when there is one.
-pub async fn record_rejected_request(db: &Db, who: Who, action: &'static str, target: &str, reason: &str) -> Result<()> {
+pub async fn record_rejected_request(
+    db: &Db,
+    who: Who,
+    action: &'static str,
+    target: &str,
+    reason: &str,
+) -> Result<()> {
     let mut tx = db.begin_write().await?;
-    let record = AuditRecord::new(who, action, target, Outcome::Denied).details(serde_json::json!({ "reason": reason }));
+    let record =
+        AuditRecord::new(who, action, target, Outcome::Denied).details(serde_json::json!({ "reason": reason }));
     append(&mut tx, db.kind(), record).await?;
     tx.commit().await?;
     Ok(())

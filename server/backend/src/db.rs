@@ -8,6 +8,8 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use std::time::Duration;
 
+pub(crate) mod filter;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DbKind {
     Sqlite,
@@ -92,4 +94,3 @@ impl Db {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
     }
 }
-

@@ -1,4 +1,5 @@
-//! Everything behind Warden's API: the database, accounts and access, the audit log.
+//! Everything behind Warden's API: the database, accounts and access, the audit
+//! log and the inventory.
 //!
 //! Every use-case takes the acting user and calls [`access::authorize`] first.
 //! No Leptos here: the back end builds and tests without the UI.
@@ -9,6 +10,7 @@ pub mod audit;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod inventory;
 pub mod services;
 
 pub use db::Db;

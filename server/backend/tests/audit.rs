@@ -4,7 +4,9 @@
 mod common;
 
 use common::{add, app, audit_total, exec, hasher, visitor, PW};
-use warden_backend::access::{create_user, list_users, login, reset_password, resolve_session, SessionPolicy, ThrottlePolicy};
+use warden_backend::access::{
+    create_user, list_users, login, reset_password, resolve_session, SessionPolicy, ThrottlePolicy,
+};
 use warden_backend::audit::{
     append, canonical_content, chain_hash, csv_line, export_as, list_page, list_page_as, verify_chain, AuditRecord,
     ExportBatches, VerifyReport, Who,
@@ -58,10 +60,21 @@ async fn the_chain_is_intact_after_real_use_and_names_the_tampered_row(db: Db) {
 
     // Edit and re-hash the row: the next row's prev_hash gives it away.
     let row = &all_rows(&db).await[2];
-    let row_full = sqlx::query("SELECT actor_id, prev_hash FROM audit_log WHERE id = 3").fetch_one(db.pool()).await.unwrap();
+    let row_full =
+        sqlx::query("SELECT actor_id, prev_hash FROM audit_log WHERE id = 3").fetch_one(db.pool()).await.unwrap();
     let actor_id: Option<i64> = sqlx::Row::try_get(&row_full, "actor_id").unwrap();
     let prev: String = sqlx::Row::try_get(&row_full, "prev_hash").unwrap();
-    let forged = canonical_content(3, row.at, actor_id, &row.actor, &row.action, "forged", row.outcome.as_str(), &row.ip, &row.details);
+    let forged = canonical_content(
+        3,
+        row.at,
+        actor_id,
+        &row.actor,
+        &row.action,
+        "forged",
+        row.outcome.as_str(),
+        &row.ip,
+        &row.details,
+    );
     sqlx::query("UPDATE audit_log SET target = 'forged', hash = $1 WHERE id = 3")
         .bind(chain_hash(&prev, &forged))
         .execute(db.pool())
@@ -94,14 +107,28 @@ async fn pages_filter_and_page_on_the_server(db: Db) {
     };
     let by_vera = page(AuditFilter { actor: Some("vera".into()), ..Default::default() }, 1, 50).await;
     assert_eq!(by_vera.total, 1);
-    assert_eq!((by_vera.entries[0].action.as_str(), by_vera.entries[0].outcome), ("permission.denied", Outcome::Denied));
+    assert_eq!(
+        (by_vera.entries[0].action.as_str(), by_vera.entries[0].outcome),
+        ("permission.denied", Outcome::Denied)
+    );
     let user_actions = page(AuditFilter { action: Some("user".into()), ..Default::default() }, 1, 50).await;
     assert_eq!(user_actions.total, 3);
     assert!(user_actions.entries.iter().all(|e| e.action == "user.created"));
     let about_bob = page(AuditFilter { target: Some("bo".into()), ..Default::default() }, 1, 50).await;
-    assert_eq!(about_bob.entries.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["login.success", "login.failure", "user.created"]);
-    assert_eq!(page(AuditFilter { target: Some("%".into()), ..Default::default() }, 1, 50).await.total, 0, "a typed % is no wildcard");
-    assert_eq!(page(AuditFilter { action: Some("user_".into()), ..Default::default() }, 1, 50).await.total, 0, "nor is _");
+    assert_eq!(
+        about_bob.entries.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["login.success", "login.failure", "user.created"]
+    );
+    assert_eq!(
+        page(AuditFilter { target: Some("%".into()), ..Default::default() }, 1, 50).await.total,
+        0,
+        "a typed % is no wildcard"
+    );
+    assert_eq!(
+        page(AuditFilter { action: Some("user_".into()), ..Default::default() }, 1, 50).await.total,
+        0,
+        "nor is _"
+    );
     let failures = page(AuditFilter { outcome: Some(Outcome::Failure), ..Default::default() }, 1, 50).await;
     assert_eq!(failures.total, 1);
     let both = AuditFilter { action: Some("login".into()), outcome: Some(Outcome::Success), ..Default::default() };
@@ -193,7 +220,8 @@ async fn no_secret_reaches_the_audit_log(db: Db) {
         .collect();
     for e in &rows {
         let text = format!("{} {} {} {} {}", e.actor, e.action, e.target, e.ip, e.details);
-        for secret in [PW, otp.as_str(), "typed the wrong secret", s.session_key.as_str(), key_hash.as_str(), "$argon2"] {
+        for secret in [PW, otp.as_str(), "typed the wrong secret", s.session_key.as_str(), key_hash.as_str(), "$argon2"]
+        {
             assert!(!text.contains(secret), "row {} leaks {secret:?}: {text}", e.id);
         }
         assert!(hashes.iter().all(|h| !text.contains(h.as_str())));

@@ -38,7 +38,7 @@ async fn setup_creates_the_first_admin_once(db: Db) {
     assert_eq!(user_count(&db).await.unwrap(), 0);
 
     let admin = create_first_admin(&db, &h, &visitor(), &token, "root", PW).await.unwrap();
-    assert_eq!((admin.username.as_str(), admin.role), ("root", Role::Admin));
+    assert_eq!((admin.username.as_str(), admin.role), ("root", Some(Role::Admin)));
     assert_eq!(user_count(&db).await.unwrap(), 1);
     assert!(!setup_token_is_valid(&db, &token).await.unwrap());
     assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM setup_tokens").await, 0);
@@ -138,26 +138,52 @@ async fn sessions_end_on_idle_and_absolute_timeout(db: Db) {
     // Idle for 31 minutes: gone, and its row too.
     let idle = login(&db, &h, &t, &visitor(), "dave", PW).await.unwrap();
     let view = resolve_session(&db, &policy, &idle.session_key).await.unwrap().unwrap();
-    exec(&db, &format!("UPDATE user_sessions SET last_seen_at = {} WHERE key_hash = '{}'", now_ms() - 31 * 60_000, view.key_hash)).await;
+    exec(
+        &db,
+        &format!(
+            "UPDATE user_sessions SET last_seen_at = {} WHERE key_hash = '{}'",
+            now_ms() - 31 * 60_000,
+            view.key_hash
+        ),
+    )
+    .await;
     assert!(resolve_session(&db, &policy, &idle.session_key).await.unwrap().is_none());
-    assert_eq!(count(&db, &format!("SELECT COUNT(*) AS n FROM user_sessions WHERE key_hash = '{}'", view.key_hash)).await, 0);
+    assert_eq!(
+        count(&db, &format!("SELECT COUNT(*) AS n FROM user_sessions WHERE key_hash = '{}'", view.key_hash)).await,
+        0
+    );
 
     // Active all along but signed in 13 hours ago: the absolute lifetime ends it.
     let old = login(&db, &h, &t, &visitor(), "dave", PW).await.unwrap();
     let view = resolve_session(&db, &policy, &old.session_key).await.unwrap().unwrap();
-    exec(&db, &format!("UPDATE user_sessions SET created_at = {} WHERE key_hash = '{}'", now_ms() - 13 * 3_600_000, view.key_hash)).await;
+    exec(
+        &db,
+        &format!(
+            "UPDATE user_sessions SET created_at = {} WHERE key_hash = '{}'",
+            now_ms() - 13 * 3_600_000,
+            view.key_hash
+        ),
+    )
+    .await;
     assert!(resolve_session(&db, &policy, &old.session_key).await.unwrap().is_none());
 
     // Use within the idle limit moves last_seen_at forward (at most once a minute).
     let live = login(&db, &h, &t, &visitor(), "dave", PW).await.unwrap();
     let view = resolve_session(&db, &policy, &live.session_key).await.unwrap().unwrap();
     let two_minutes_ago = now_ms() - 2 * 60_000;
-    exec(&db, &format!("UPDATE user_sessions SET last_seen_at = {two_minutes_ago} WHERE key_hash = '{}'", view.key_hash)).await;
+    exec(
+        &db,
+        &format!("UPDATE user_sessions SET last_seen_at = {two_minutes_ago} WHERE key_hash = '{}'", view.key_hash),
+    )
+    .await;
     let again = resolve_session(&db, &policy, &live.session_key).await.unwrap().expect("still live");
     assert_eq!(again.actor, dave.actor);
     let touched = count(
         &db,
-        &format!("SELECT COUNT(*) AS n FROM user_sessions WHERE key_hash = '{}' AND last_seen_at > {two_minutes_ago}", view.key_hash),
+        &format!(
+            "SELECT COUNT(*) AS n FROM user_sessions WHERE key_hash = '{}' AND last_seen_at > {two_minutes_ago}",
+            view.key_hash
+        ),
     )
     .await;
     assert_eq!(touched, 1);

@@ -31,7 +31,8 @@ async fn create_user_validates_every_field_and_writes_nothing_on_error(db: Db) {
     let users_before = count(&db, "SELECT COUNT(*) AS n FROM users").await;
     let audit_before = audit_total(&db).await;
     let long = "a".repeat(300);
-    for bad in [";", "a;b", "$(id)", "`id`", "-rf", "--help", long.as_str(), "é", "ünï", "a b", "a\nb", "Admin", ""] {
+    for bad in [";", "a;b", "$(id)", "`id`", "-rf", "--help", long.as_str(), "é", "ünï", "a b", "a\nb", "Admin", ""]
+    {
         let e = app(create_user(&db, &h, &admin, bad, "viewer", PW).await);
         assert_eq!(fields(&e), ["username"], "{bad:?}");
     }
@@ -57,11 +58,17 @@ async fn create_user_validates_every_field_and_writes_nothing_on_error(db: Db) {
     // Long and Unicode passwords are fine, and work at sign-in.
     let unicode = "pässwörd-ünïcode ✓ 🔑";
     let made = create_user(&db, &h, &admin, " newbie ", "operator", unicode).await.unwrap();
-    assert_eq!((made.username.as_str(), made.role, made.disabled, made.last_login_at), ("newbie", Role::Operator, false, None));
+    assert_eq!(
+        (made.username.as_str(), made.role, made.disabled, made.last_login_at),
+        ("newbie", Some(Role::Operator), false, None)
+    );
     login(&db, &h, &ThrottlePolicy::default(), &visitor(), "newbie", unicode).await.unwrap();
     create_user(&db, &h, &admin, "longpw", "viewer", &"long enough ".repeat(10)).await.unwrap();
     let rows = audit(&db, "user.created").await;
-    assert_eq!((rows[1].actor.as_str(), rows[1].target.as_str(), rows[1].details.as_str()), ("admin", "newbie", r#"{"role":"operator"}"#));
+    assert_eq!(
+        (rows[1].actor.as_str(), rows[1].target.as_str(), rows[1].details.as_str()),
+        ("admin", "newbie", r#"{"role":"operator"}"#)
+    );
 }
 
 /// Every use-case with each role that lacks `UserAdmin`.
@@ -112,7 +119,7 @@ async fn admins_can_do_each_use_case_with_the_right_audit(db: Db) {
 
     let gus = add(&db, "gus", Role::Viewer).await;
     change_role(&db, &admin, gus.actor.user_id, "operator").await.unwrap();
-    assert_eq!(get_user(&db, &admin, gus.actor.user_id).await.unwrap().role, Role::Operator);
+    assert_eq!(get_user(&db, &admin, gus.actor.user_id).await.unwrap().role, Some(Role::Operator));
     let row = &audit(&db, "user.role_changed").await[0];
     assert_eq!((row.target.as_str(), row.details.as_str()), ("gus", r#"{"from":"viewer","to":"operator"}"#));
     assert_eq!(fields(&app(change_role(&db, &admin, gus.actor.user_id, "superuser").await)), ["role"]);
@@ -122,7 +129,7 @@ async fn admins_can_do_each_use_case_with_the_right_audit(db: Db) {
     let s = login(&db, &h, &ThrottlePolicy::default(), &visitor(), "gus", PW).await.unwrap();
     change_role(&db, &admin, gus.actor.user_id, "auditor").await.unwrap();
     let view = resolve_session(&db, &SessionPolicy::default(), &s.session_key).await.unwrap().unwrap();
-    assert_eq!(view.actor.role, Role::Auditor);
+    assert_eq!(view.actor.role, Some(Role::Auditor));
 
     set_disabled(&db, &admin, gus.actor.user_id, true).await.unwrap();
     assert!(get_user(&db, &admin, gus.actor.user_id).await.unwrap().disabled);
@@ -144,9 +151,15 @@ async fn disabling_ends_sessions_and_nobody_disables_themselves(db: Db) {
     let _b = login(&db, &h, &t, &visitor(), "hank", PW).await.unwrap();
     let mine = login(&db, &h, &t, &visitor(), "admin", PW).await.unwrap();
     set_disabled(&db, &admin, hank.actor.user_id, true).await.unwrap();
-    assert_eq!(count(&db, &format!("SELECT COUNT(*) AS n FROM user_sessions WHERE user_id = {}", hank.actor.user_id)).await, 0);
+    assert_eq!(
+        count(&db, &format!("SELECT COUNT(*) AS n FROM user_sessions WHERE user_id = {}", hank.actor.user_id)).await,
+        0
+    );
     assert!(resolve_session(&db, &SessionPolicy::default(), &a.session_key).await.unwrap().is_none());
-    assert!(resolve_session(&db, &SessionPolicy::default(), &mine.session_key).await.unwrap().is_some(), "others keep theirs");
+    assert!(
+        resolve_session(&db, &SessionPolicy::default(), &mine.session_key).await.unwrap().is_some(),
+        "others keep theirs"
+    );
     assert_eq!(audit(&db, "user.disabled").await[0].details, r#"{"sessions_ended":2}"#);
     app(login(&db, &h, &t, &visitor(), "hank", PW).await);
     set_disabled(&db, &admin, hank.actor.user_id, false).await.unwrap();
@@ -229,7 +242,8 @@ async fn sessions_are_listed_newest_first_and_ended_by_handle(db: Db) {
     let first = login(&db, &h, &t, &visitor(), "kim", PW).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let second = login(&db, &h, &t, &visitor(), "kim", PW).await.unwrap();
-    let second_hash = resolve_session(&db, &SessionPolicy::default(), &second.session_key).await.unwrap().unwrap().key_hash;
+    let second_hash =
+        resolve_session(&db, &SessionPolicy::default(), &second.session_key).await.unwrap().unwrap().key_hash;
     let list = list_sessions(&db, &admin, kim.actor.user_id, Some(&second_hash)).await.unwrap();
     assert_eq!(list.len(), 2);
     assert!(list[0].created_at >= list[1].created_at);
@@ -239,7 +253,11 @@ async fn sessions_are_listed_newest_first_and_ended_by_handle(db: Db) {
     assert!(list_sessions(&db, &admin, admin.actor.user_id, None).await.unwrap().is_empty());
 
     let older = list[1].handle.clone();
-    assert_eq!(app(end_session(&db, &admin, admin.actor.user_id, &older).await), AppError::NotFound, "kim's handle, not admin's");
+    assert_eq!(
+        app(end_session(&db, &admin, admin.actor.user_id, &older).await),
+        AppError::NotFound,
+        "kim's handle, not admin's"
+    );
     assert_eq!(app(end_session(&db, &admin, kim.actor.user_id, "nope").await), AppError::NotFound);
     end_session(&db, &admin, kim.actor.user_id, &older).await.unwrap();
     assert!(resolve_session(&db, &SessionPolicy::default(), &first.session_key).await.unwrap().is_none());
@@ -269,10 +287,8 @@ async fn concurrent_changes_keep_names_unique_and_one_admin(db: Db) {
     let b = add(&db, "bravo", Role::Admin).await;
     for round in 0..5 {
         let name = format!("twin{round}");
-        let (x, y) = tokio::join!(
-            create_user(&db, &h, &a, &name, "viewer", PW),
-            create_user(&db, &h, &b, &name, "viewer", PW)
-        );
+        let (x, y) =
+            tokio::join!(create_user(&db, &h, &a, &name, "viewer", PW), create_user(&db, &h, &b, &name, "viewer", PW));
         let taken = [x, y].into_iter().filter_map(|r| r.err()).collect::<Vec<_>>();
         assert_eq!(taken.len(), 1, "exactly one of the two wins");
         let e = app::<()>(Err(taken.into_iter().next().unwrap()));
@@ -282,7 +298,10 @@ async fn concurrent_changes_keep_names_unique_and_one_admin(db: Db) {
         let (x, y) = if round % 2 == 0 {
             tokio::join!(set_disabled(&db, &a, b.actor.user_id, true), set_disabled(&db, &b, a.actor.user_id, true))
         } else {
-            tokio::join!(change_role(&db, &a, b.actor.user_id, "viewer"), change_role(&db, &b, a.actor.user_id, "viewer"))
+            tokio::join!(
+                change_role(&db, &a, b.actor.user_id, "viewer"),
+                change_role(&db, &b, a.actor.user_id, "viewer")
+            )
         };
         let refused = [&x, &y].iter().filter(|r| r.is_err()).count();
         assert_eq!(refused, 1, "round {round}: {x:?} {y:?}");

@@ -114,10 +114,37 @@ impl Permission {
     ];
 }
 
-/// What a permission is checked against. Global for now; the inventory adds groups.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Where the target of a request lives. Global roles reach everything; a role
+/// granted in a group reaches only objects of that group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scope {
+    /// Users, the audit log, groups themselves, and hosts in no group: only a
+    /// global role counts.
     Global,
+    /// An object of this group (by id): global roles and this group's grants count.
+    Group(i64),
+}
+
+impl Scope {
+    /// The scope of an object that belongs to `group` (or to none).
+    pub fn of_group(group: Option<i64>) -> Scope {
+        group.map_or(Scope::Global, Scope::Group)
+    }
+}
+
+/// A role held in one group only ("operator in web-prod").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRole {
+    pub group_id: i64,
+    pub role: Role,
+}
+
+/// Which part of the inventory a user reaches with one permission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    Everything,
+    /// Only objects of these groups (possibly none at all).
+    Groups(Vec<i64>),
 }
 
 /// The signed-in user as every use-case sees them.
@@ -125,19 +152,80 @@ pub enum Scope {
 pub struct Actor {
     pub user_id: i64,
     pub username: String,
-    pub role: Role,
+    /// The role held everywhere; `None` for a user with roles in groups only.
+    pub role: Option<Role>,
+    pub group_roles: Vec<GroupRole>,
 }
 
 impl Actor {
-    /// Pure policy check; `scope` matters once grants are per group.
-    pub fn can(&self, permission: Permission, _scope: &Scope) -> bool {
-        self.role.has(permission)
+    /// Pure policy check: may this user do `permission` on a target in `scope`?
+    pub fn can(&self, permission: Permission, scope: &Scope) -> bool {
+        if self.role.is_some_and(|r| r.has(permission)) {
+            return true;
+        }
+        match scope {
+            Scope::Global => false,
+            Scope::Group(g) => self.group_roles.iter().any(|gr| gr.group_id == *g && gr.role.has(permission)),
+        }
+    }
+
+    /// Where this user may do `permission`: everywhere, or in some groups.
+    pub fn reach(&self, permission: Permission) -> Reach {
+        if self.role.is_some_and(|r| r.has(permission)) {
+            return Reach::Everything;
+        }
+        let mut groups: Vec<i64> =
+            self.group_roles.iter().filter(|gr| gr.role.has(permission)).map(|gr| gr.group_id).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        Reach::Groups(groups)
+    }
+
+    /// True when the user may do `permission` somewhere (to show a menu entry).
+    pub fn can_somewhere(&self, permission: Permission) -> bool {
+        self.reach(permission) != Reach::Groups(Vec::new())
+    }
+
+    /// "A role can grant only what it holds", for global roles.
+    pub fn covers(&self, other: Role) -> bool {
+        self.role.is_some_and(|r| r.covers(other))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn actor(role: Option<Role>, group_roles: &[(i64, Role)]) -> Actor {
+        Actor {
+            user_id: 1,
+            username: "u".into(),
+            role,
+            group_roles: group_roles.iter().map(|&(group_id, role)| GroupRole { group_id, role }).collect(),
+        }
+    }
+
+    #[test]
+    fn group_roles_reach_only_their_group() {
+        let op = actor(None, &[(7, Role::Operator)]);
+        assert!(op.can(Permission::JailControl, &Scope::Group(7)));
+        assert!(!op.can(Permission::JailControl, &Scope::Group(8)));
+        assert!(!op.can(Permission::InventoryRead, &Scope::Global));
+        assert!(!op.can(Permission::UserAdmin, &Scope::Group(7)));
+        assert_eq!(op.reach(Permission::InventoryRead), Reach::Groups(vec![7]));
+        assert!(!op.can_somewhere(Permission::AuditRead));
+    }
+
+    #[test]
+    fn global_and_group_roles_add_up() {
+        let a = actor(Some(Role::Viewer), &[(3, Role::Operator)]);
+        assert!(a.can(Permission::InventoryRead, &Scope::Group(9)));
+        assert!(a.can(Permission::InventoryWrite, &Scope::Group(3)));
+        assert!(!a.can(Permission::InventoryWrite, &Scope::Group(9)));
+        assert_eq!(a.reach(Permission::InventoryRead), Reach::Everything);
+        assert_eq!(a.reach(Permission::InventoryWrite), Reach::Groups(vec![3]));
+        assert!(!actor(None, &[]).can_somewhere(Permission::InventoryRead));
+    }
 
     #[test]
     fn admin_holds_everything_and_covers_every_role() {

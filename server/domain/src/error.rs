@@ -18,7 +18,9 @@ pub enum AppError {
     Conflict(String),
     /// Too many attempts or the service is busy; try again later.
     Unavailable(String),
-    Internal { reference: String },
+    Internal {
+        reference: String,
+    },
 }
 
 impl AppError {

@@ -6,12 +6,15 @@
 pub mod access;
 pub mod audit;
 pub mod error;
+pub mod inventory;
 pub mod names;
 pub mod page;
 pub mod timefmt;
 pub mod users;
 
-pub use access::{Actor, Permission, Role, Scope};
+pub use access::{Actor, GroupRole, Permission, Reach, Role, Scope};
 pub use error::{AppError, FieldErrors};
-pub use names::{NameError, Username};
+pub use names::{
+    GroupName, HostAddress, HostName, JailName, NameError, ServiceName, SshPort, SshUser, TagName, Username,
+};
 pub use page::{Flash, FlashLevel, PageContext, Viewer};

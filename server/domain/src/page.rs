@@ -1,7 +1,7 @@
 //! What every page needs to know about the request: who is signed in, and
 //! the one-shot message left by the form that redirected here.
 
-use crate::{Actor, FieldErrors, Permission, Role, Scope};
+use crate::{Actor, FieldErrors, GroupRole, Permission, Role, Scope};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -10,23 +10,51 @@ use std::collections::BTreeMap;
 pub struct Viewer {
     pub user_id: i64,
     pub username: String,
-    pub role: Role,
+    /// The global role; `None` for a user with roles in groups only.
+    pub role: Option<Role>,
+    pub group_roles: Vec<GroupRole>,
 }
 
 impl Viewer {
     /// For hiding what the user cannot do. Enforcement stays on the server.
+    /// True when the user's global role holds `permission`.
     pub fn can(&self, permission: Permission) -> bool {
         self.actor().can(permission, &Scope::Global)
     }
 
+    /// True when the user may do `permission` on objects of `group`.
+    pub fn can_in(&self, permission: Permission, group: Option<i64>) -> bool {
+        self.actor().can(permission, &Scope::of_group(group))
+    }
+
+    /// True when the user may do `permission` globally or in some group.
+    pub fn can_somewhere(&self, permission: Permission) -> bool {
+        self.actor().can_somewhere(permission)
+    }
+
+    /// "admin", or "operator in 2 groups" when there is no global role.
+    pub fn role_label(&self) -> String {
+        match (self.role, self.group_roles.len()) {
+            (Some(r), _) => r.as_str().to_string(),
+            (None, 0) => "no role".to_string(),
+            (None, 1) => "roles in 1 group".to_string(),
+            (None, n) => format!("roles in {n} groups"),
+        }
+    }
+
     fn actor(&self) -> Actor {
-        Actor { user_id: self.user_id, username: self.username.clone(), role: self.role }
+        Actor {
+            user_id: self.user_id,
+            username: self.username.clone(),
+            role: self.role,
+            group_roles: self.group_roles.clone(),
+        }
     }
 }
 
 impl From<&Actor> for Viewer {
     fn from(a: &Actor) -> Self {
-        Viewer { user_id: a.user_id, username: a.username.clone(), role: a.role }
+        Viewer { user_id: a.user_id, username: a.username.clone(), role: a.role, group_roles: a.group_roles.clone() }
     }
 }
 

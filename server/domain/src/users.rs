@@ -7,11 +7,25 @@ use serde::{Deserialize, Serialize};
 pub struct UserSummary {
     pub id: i64,
     pub username: String,
-    pub role: Role,
+    /// The global role; `None` for a user with roles in groups only.
+    pub role: Option<Role>,
     pub disabled: bool,
     /// Unix milliseconds, UTC.
     pub created_at: i64,
     pub last_login_at: Option<i64>,
+}
+
+/// A role held in one group, as the user page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupGrant {
+    pub group_id: i64,
+    pub group: String,
+    pub role: Role,
+}
+
+/// How the UI names a global role, including none.
+pub fn role_label(role: Option<Role>) -> &'static str {
+    role.map_or("none", Role::as_str)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -37,11 +37,7 @@ impl InterfaceAddress {
             },
             None => (rest.to_string(), None),
         };
-        InterfaceAddress {
-            iface,
-            addr,
-            prefix,
-        }
+        InterfaceAddress { iface, addr, prefix }
     }
 
     /// True for IPv6 addresses (they contain `:`; SPEC 1.1 "classify by `:`").
@@ -83,9 +79,6 @@ mod tests {
     #[test]
     fn list_skips_placeholders() {
         assert!(parse_address_list("-").is_empty());
-        assert_eq!(
-            parse_address_list("em0|10.0.0.1/24,em0|10.0.0.2/24").len(),
-            2
-        );
+        assert_eq!(parse_address_list("em0|10.0.0.1/24,em0|10.0.0.2/24").len(), 2);
     }
 }

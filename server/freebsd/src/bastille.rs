@@ -85,44 +85,25 @@ pub fn parse_bastille_list(input: &str) -> Result<BastilleList, ParseError> {
     let clean = strip_ansi(input);
     let mut lines = numbered_lines(&clean).filter(|(_, line)| !line.trim().is_empty());
     let Some((header_number, header)) = lines.next() else {
-        return Ok(BastilleList {
-            layout: BastilleListLayout::Table,
-            jails: Vec::new(),
-        });
+        return Ok(BastilleList { layout: BastilleListLayout::Table, jails: Vec::new() });
     };
     let trimmed = header.trim();
     if trimmed.starts_with("[ERROR]") {
-        return Err(ParseError::line(
-            FORMAT,
-            header_number,
-            "a list header",
-            trimmed,
-        ));
+        return Err(ParseError::line(FORMAT, header_number, "a list header", trimmed));
     }
     let words: Vec<&str> = trimmed.split_whitespace().collect();
     let has_state = words.iter().any(|w| w.eq_ignore_ascii_case("state"));
     if !has_state {
         if words.first() != Some(&"JID") {
-            return Err(ParseError::line(
-                FORMAT,
-                header_number,
-                "a header starting with JID",
-                header,
-            ));
+            return Err(ParseError::line(FORMAT, header_number, "a header starting with JID", header));
         }
-        return Ok(BastilleList {
-            layout: BastilleListLayout::Jls,
-            jails: from_jls(&clean)?,
-        });
+        return Ok(BastilleList { layout: BastilleListLayout::Jls, jails: from_jls(&clean)? });
     }
     let columns = parse_header(header_number, &words)?;
     let name_in_jid = !columns.contains(&Column::Name) && !columns.contains(&Column::Boot);
     let mut jails: Vec<BastilleJail> = Vec::new();
     for (number, line) in lines {
-        let tokens: Vec<&str> = tokens_with_offsets(line)
-            .into_iter()
-            .map(|(_, t)| t)
-            .collect();
+        let tokens: Vec<&str> = tokens_with_offsets(line).into_iter().map(|(_, t)| t).collect();
         if tokens.len() <= 2 && tokens.len() < columns.len() {
             let Some(jail) = jails.last_mut() else {
                 return Err(ParseError::line(FORMAT, number, "a jail row", line));
@@ -138,10 +119,7 @@ pub fn parse_bastille_list(input: &str) -> Result<BastilleList, ParseError> {
         }
         jails.push(parse_row(number, line, &columns, &tokens, name_in_jid)?);
     }
-    Ok(BastilleList {
-        layout: BastilleListLayout::Table,
-        jails,
-    })
+    Ok(BastilleList { layout: BastilleListLayout::Table, jails })
 }
 
 fn parse_header(number: usize, words: &[&str]) -> Result<Vec<Column>, ParseError> {
@@ -163,15 +141,7 @@ fn parse_header(number: usize, words: &[&str]) -> Result<Vec<Column>, ParseError
             ("release", _) => (Column::Release, 1),
             ("path", _) => (Column::Path, 1),
             ("tags", _) => (Column::Tags, 1),
-            _ => {
-                return Err(ParseError::field(
-                    FORMAT,
-                    number,
-                    "header",
-                    "a known Bastille column name",
-                    word,
-                ))
-            }
+            _ => return Err(ParseError::field(FORMAT, number, "header", "a known Bastille column name", word)),
         };
         columns.push(column);
         index += width;
@@ -200,12 +170,7 @@ fn parse_row(
         .ok_or_else(|| ParseError::line(FORMAT, number, "one value per column", line))?;
     let release_at = columns.iter().position(|c| *c == Column::Release);
     if surplus > 0 && release_at.is_none() {
-        return Err(ParseError::line(
-            FORMAT,
-            number,
-            "one value per column",
-            line,
-        ));
+        return Err(ParseError::line(FORMAT, number, "one value per column", line));
     }
     let mut jail = BastilleJail {
         jid: None,
@@ -223,15 +188,8 @@ fn parse_row(
     };
     let mut token_index = 0;
     for (column_index, column) in columns.iter().enumerate() {
-        let width = if Some(column_index) == release_at {
-            surplus + 1
-        } else {
-            1
-        };
-        let value = tokens
-            .get(token_index..token_index + width)
-            .unwrap_or(&[])
-            .join(" ");
+        let width = if Some(column_index) == release_at { surplus + 1 } else { 1 };
+        let value = tokens.get(token_index..token_index + width).unwrap_or(&[]).join(" ");
         token_index += width;
         let optional = crate::text::dash_to_none(&value);
         match column {
@@ -239,9 +197,10 @@ fn parse_row(
             Column::Jid => {
                 jail.jid = match optional {
                     None => None,
-                    Some(text) => Some(text.parse::<u32>().map_err(|_| {
-                        ParseError::field(FORMAT, number, "JID", "a number or -", &text)
-                    })?),
+                    Some(text) => Some(
+                        text.parse::<u32>()
+                            .map_err(|_| ParseError::field(FORMAT, number, "JID", "a number or -", &text))?,
+                    ),
                 }
             }
             Column::Name => jail.name = optional,
@@ -261,12 +220,7 @@ fn parse_row(
 }
 
 fn split_list(value: &str) -> Vec<String> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|v| !v.is_empty() && *v != "-")
-        .map(str::to_string)
-        .collect()
+    value.split(',').map(str::trim).filter(|v| !v.is_empty() && *v != "-").map(str::to_string).collect()
 }
 
 fn from_jls(input: &str) -> Result<Vec<BastilleJail>, ParseError> {
@@ -307,10 +261,7 @@ pub fn parse_jail_sections(input: &str) -> Result<Vec<BastilleSection>, ParseErr
         let trimmed = line.trim();
         if let Some(name) = trimmed.strip_prefix('[').and_then(|r| r.strip_suffix("]:")) {
             if !name.is_empty() && name != "ERROR" && name != "WARNING" {
-                sections.push(BastilleSection {
-                    jail: name.to_string(),
-                    output: String::new(),
-                });
+                sections.push(BastilleSection { jail: name.to_string(), output: String::new() });
                 continue;
             }
         }
@@ -320,14 +271,7 @@ pub fn parse_jail_sections(input: &str) -> Result<Vec<BastilleSection>, ParseErr
                 section.output.push('\n');
             }
             None if trimmed.is_empty() => {}
-            None => {
-                return Err(ParseError::line(
-                    "bastille-sections",
-                    number,
-                    "a `[jail]:` header",
-                    line,
-                ))
-            }
+            None => return Err(ParseError::line("bastille-sections", number, "a `[jail]:` header", line)),
         }
     }
     Ok(sections)
@@ -357,14 +301,8 @@ mod tests {
     fn head_uppercase_all_with_linux_release() {
         let input = " JID  NAME  BOOT  PRIO  STATE  IP ADDRESS  PORTS  HOSTNAME  RELEASE  PATH\n 5    deb   on    10    Up     10.0.0.5    -      deb       bookworm (Debian 12)  /usr/local/bastille/jails/deb/root\n";
         let list = parse_bastille_list(input).unwrap();
-        assert_eq!(
-            list.jails[0].release.as_deref(),
-            Some("bookworm (Debian 12)")
-        );
-        assert_eq!(
-            list.jails[0].path.as_deref(),
-            Some("/usr/local/bastille/jails/deb/root")
-        );
+        assert_eq!(list.jails[0].release.as_deref(), Some("bookworm (Debian 12)"));
+        assert_eq!(list.jails[0].path.as_deref(), Some("/usr/local/bastille/jails/deb/root"));
     }
 
     #[test]
@@ -378,19 +316,11 @@ mod tests {
     #[test]
     fn empty_output_and_errors() {
         assert!(parse_bastille_list("").unwrap().jails.is_empty());
-        let err = parse_bastille_list("[ERROR]: \"-a\" is deprecated. Use \"all\" instead.\n")
-            .unwrap_err();
+        let err = parse_bastille_list("[ERROR]: \"-a\" is deprecated. Use \"all\" instead.\n").unwrap_err();
         assert!(matches!(err, ParseError::UnexpectedLine { line: 1, .. }));
         let err = parse_bastille_list(" JID State Colour\n").unwrap_err();
-        assert!(matches!(
-            err,
-            ParseError::InvalidField {
-                field: "header",
-                ..
-            }
-        ));
-        let err =
-            parse_bastille_list(" JID  State  IP Address  Hostname\n a Up b c d e\n").unwrap_err();
+        assert!(matches!(err, ParseError::InvalidField { field: "header", .. }));
+        let err = parse_bastille_list(" JID  State  IP Address  Hostname\n a Up b c d e\n").unwrap_err();
         assert!(matches!(err, ParseError::UnexpectedLine { line: 2, .. }));
     }
 

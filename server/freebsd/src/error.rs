@@ -17,34 +17,17 @@ const MAX_FOUND_CHARS: usize = 120;
 pub enum ParseError {
     /// A line did not have the shape the format requires.
     #[error("{format}: line {line}: expected {expected}, found {found:?}")]
-    UnexpectedLine {
-        format: &'static str,
-        line: usize,
-        expected: &'static str,
-        found: String,
-    },
+    UnexpectedLine { format: &'static str, line: usize, expected: &'static str, found: String },
     /// A single field in an otherwise well-formed line was not valid.
     #[error("{format}: line {line}: field `{field}`: expected {expected}, found {found:?}")]
-    InvalidField {
-        format: &'static str,
-        line: usize,
-        field: &'static str,
-        expected: &'static str,
-        found: String,
-    },
+    InvalidField { format: &'static str, line: usize, field: &'static str, expected: &'static str, found: String },
     /// The output ended before something required appeared (e.g. no header,
     /// or `freebsd-version -ku` printing a single line).
     #[error("{format}: unexpected end of output: expected {expected}")]
-    UnexpectedEnd {
-        format: &'static str,
-        expected: &'static str,
-    },
+    UnexpectedEnd { format: &'static str, expected: &'static str },
     /// JSON output that is not valid JSON or not the documented shape.
     #[error("{format}: invalid JSON: {message}")]
-    InvalidJson {
-        format: &'static str,
-        message: String,
-    },
+    InvalidJson { format: &'static str, message: String },
     /// `Format::from_str` got a name it does not know.
     #[error("unknown format {name:?}; known formats: {known}")]
     UnknownFormat { name: String, known: String },
@@ -53,29 +36,12 @@ pub enum ParseError {
 impl ParseError {
     /// Builds [`ParseError::UnexpectedLine`], shortening the offending text.
     pub fn line(format: &'static str, line: usize, expected: &'static str, found: &str) -> Self {
-        ParseError::UnexpectedLine {
-            format,
-            line,
-            expected,
-            found: excerpt(found),
-        }
+        ParseError::UnexpectedLine { format, line, expected, found: excerpt(found) }
     }
 
     /// Builds [`ParseError::InvalidField`], shortening the offending text.
-    pub fn field(
-        format: &'static str,
-        line: usize,
-        field: &'static str,
-        expected: &'static str,
-        found: &str,
-    ) -> Self {
-        ParseError::InvalidField {
-            format,
-            line,
-            field,
-            expected,
-            found: excerpt(found),
-        }
+    pub fn field(format: &'static str, line: usize, field: &'static str, expected: &'static str, found: &str) -> Self {
+        ParseError::InvalidField { format, line, field, expected, found: excerpt(found) }
     }
 
     /// Builds [`ParseError::UnexpectedEnd`].

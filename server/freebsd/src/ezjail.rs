@@ -73,11 +73,7 @@ impl EzjailJail {
     /// The kernel jail name ezjail uses: `tr -c '[:alnum:]' _` of the name
     /// (SPEC 1.9). Derived, for matching against `jls` output only.
     pub fn safename(&self) -> Option<String> {
-        self.hostname.as_ref().map(|h| {
-            h.chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                .collect()
-        })
+        self.hostname.as_ref().map(|h| h.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect())
     }
 }
 
@@ -95,22 +91,12 @@ pub fn parse_ezjail_list(input: &str) -> Result<Vec<EzjailJail>, ParseError> {
         }
         if line.starts_with(char::is_whitespace) {
             let Some(jail) = jails.last_mut() else {
-                return Err(ParseError::line(
-                    FORMAT,
-                    number,
-                    "a jail row before continuation lines",
-                    line,
-                ));
+                return Err(ParseError::line(FORMAT, number, "a jail row before continuation lines", line));
             };
             match tokens.as_slice() {
                 [_, (_, ip)] => jail.ips.push(InterfaceAddress::parse(ip)),
                 _ => {
-                    return Err(ParseError::line(
-                        FORMAT,
-                        number,
-                        "`    JID iface|address` continuation",
-                        line,
-                    ));
+                    return Err(ParseError::line(FORMAT, number, "`    JID iface|address` continuation", line));
                 }
             }
             continue;
@@ -120,47 +106,25 @@ pub fn parse_ezjail_list(input: &str) -> Result<Vec<EzjailJail>, ParseError> {
     Ok(jails)
 }
 
-fn parse_row(
-    number: usize,
-    line: &str,
-    tokens: &[(usize, &str)],
-) -> Result<EzjailJail, ParseError> {
+fn parse_row(number: usize, line: &str, tokens: &[(usize, &str)]) -> Result<EzjailJail, ParseError> {
     let (status, jid_text) = match tokens {
         [(_, status), (_, jid), ..] => (*status, *jid),
-        _ => {
-            return Err(ParseError::line(
-                FORMAT,
-                number,
-                "STA JID IP Hostname Root",
-                line,
-            ))
-        }
+        _ => return Err(ParseError::line(FORMAT, number, "STA JID IP Hostname Root", line)),
     };
-    let (kind, state, norun) = parse_status(status).ok_or_else(|| {
-        ParseError::field(
-            FORMAT,
-            number,
-            "STA",
-            "state letters like ZR, DS or DSN",
-            status,
-        )
-    })?;
+    let (kind, state, norun) = parse_status(status)
+        .ok_or_else(|| ParseError::field(FORMAT, number, "STA", "state letters like ZR, DS or DSN", status))?;
     let jid = match jid_text {
         "N/A" | "-" => None,
-        text => Some(
-            text.parse::<u32>()
-                .map_err(|_| ParseError::field(FORMAT, number, "JID", "a number or N/A", text))?,
-        ),
+        text => {
+            Some(text.parse::<u32>().map_err(|_| ParseError::field(FORMAT, number, "JID", "a number or N/A", text))?)
+        }
     };
     let field = |index: usize| tokens.get(index).map(|&(_, t)| t);
     let ips = match field(2) {
         None | Some("-") => Vec::new(),
         Some(ip) => vec![InterfaceAddress::parse(ip)],
     };
-    let root = tokens
-        .get(4)
-        .and_then(|&(offset, _)| line.get(offset..))
-        .map(|r| r.trim_end().to_string());
+    let root = tokens.get(4).and_then(|&(offset, _)| line.get(offset..)).map(|r| r.trim_end().to_string());
     Ok(EzjailJail {
         status: status.to_string(),
         kind,
@@ -228,14 +192,8 @@ mod tests {
         assert_eq!(jails[0].ips.len(), 2);
         assert_eq!(jails[0].ips[0].prefix, Some(64));
         assert_eq!(jails[0].ips[1].iface.as_deref(), Some("re0"));
-        assert_eq!(
-            jails[0].hostname.as_deref(),
-            Some("a-very-long-hostname.example.com")
-        );
-        assert_eq!(
-            jails[0].safename().as_deref(),
-            Some("a_very_long_hostname_example_com")
-        );
+        assert_eq!(jails[0].hostname.as_deref(), Some("a-very-long-hostname.example.com"));
+        assert_eq!(jails[0].safename().as_deref(), Some("a_very_long_hostname_example_com"));
     }
 
     #[test]
@@ -256,8 +214,7 @@ mod tests {
 
     #[test]
     fn hostile_hostname_kept() {
-        let jails =
-            parse_ezjail_list(&format!("{HEADER}ZS  N/A  10.0.0.1 ;$(id)<i> /j/x\n")).unwrap();
+        let jails = parse_ezjail_list(&format!("{HEADER}ZS  N/A  10.0.0.1 ;$(id)<i> /j/x\n")).unwrap();
         assert_eq!(jails[0].hostname.as_deref(), Some(";$(id)<i>"));
     }
 }

@@ -38,11 +38,7 @@ pub fn parse_freebsd_release(line: &str) -> Option<FreebsdRelease> {
     trimmed
         .char_indices()
         .filter(|(i, c)| {
-            c.is_ascii_digit()
-                && !trimmed
-                    .get(..*i)
-                    .unwrap_or("")
-                    .ends_with(|p: char| p.is_ascii_digit() || p == '.')
+            c.is_ascii_digit() && !trimmed.get(..*i).unwrap_or("").ends_with(|p: char| p.is_ascii_digit() || p == '.')
         })
         .find_map(|(i, _)| release_from(trimmed.get(i..)?, trimmed))
 }
@@ -80,31 +76,17 @@ pub fn parse_freebsd_version_ku(input: &str) -> Result<FreebsdVersions, ParseErr
         if line.trim().is_empty() {
             continue;
         }
-        let release = parse_freebsd_release(line).ok_or_else(|| {
-            ParseError::line(
-                "freebsd-version",
-                number,
-                "a release like 14.3-RELEASE-p2",
-                line,
-            )
-        })?;
+        let release = parse_freebsd_release(line)
+            .ok_or_else(|| ParseError::line("freebsd-version", number, "a release like 14.3-RELEASE-p2", line))?;
         if releases.len() == 2 {
-            return Err(ParseError::line(
-                "freebsd-version",
-                number,
-                "only two lines (kernel, userland)",
-                line,
-            ));
+            return Err(ParseError::line("freebsd-version", number, "only two lines (kernel, userland)", line));
         }
         releases.push(release);
     }
     let mut releases = releases.into_iter();
     match (releases.next(), releases.next()) {
         (Some(kernel), Some(userland)) => Ok(FreebsdVersions { kernel, userland }),
-        _ => Err(ParseError::end(
-            "freebsd-version",
-            "two lines: kernel and userland",
-        )),
+        _ => Err(ParseError::end("freebsd-version", "two lines: kernel and userland")),
     }
 }
 
@@ -131,32 +113,15 @@ pub fn parse_uname(input: &str) -> Result<Uname, ParseError> {
     }
     let line = line.trim();
     let words = crate::text::tokens_with_offsets(line);
-    let (
-        Some(&(_, sysname)),
-        Some(&(_, nodename)),
-        Some(&(release_at, release)),
-        Some(&(machine_at, machine)),
-    ) = (words.first(), words.get(1), words.get(2), words.last())
+    let (Some(&(_, sysname)), Some(&(_, nodename)), Some(&(release_at, release)), Some(&(machine_at, machine))) =
+        (words.first(), words.get(1), words.get(2), words.last())
     else {
-        return Err(ParseError::line(
-            "uname",
-            number,
-            "sysname nodename release version machine",
-            line,
-        ));
+        return Err(ParseError::line("uname", number, "sysname nodename release version machine", line));
     };
     if words.len() < 5 {
-        return Err(ParseError::line(
-            "uname",
-            number,
-            "sysname nodename release version machine",
-            line,
-        ));
+        return Err(ParseError::line("uname", number, "sysname nodename release version machine", line));
     }
-    let version = line
-        .get(release_at + release.len()..machine_at)
-        .unwrap_or("")
-        .trim();
+    let version = line.get(release_at + release.len()..machine_at).unwrap_or("").trim();
     Ok(Uname {
         sysname: sysname.to_string(),
         nodename: nodename.to_string(),
@@ -173,14 +138,8 @@ mod tests {
     #[test]
     fn release_variants() {
         let r = parse_freebsd_release("14.3-RELEASE-p2").unwrap();
-        assert_eq!(
-            (r.major, r.minor, r.branch.as_str(), r.patch),
-            (14, 3, "RELEASE", Some(2))
-        );
-        assert_eq!(
-            parse_freebsd_release("15.0-CURRENT").unwrap().branch,
-            "CURRENT"
-        );
+        assert_eq!((r.major, r.minor, r.branch.as_str(), r.patch), (14, 3, "RELEASE", Some(2)));
+        assert_eq!(parse_freebsd_release("15.0-CURRENT").unwrap().branch, "CURRENT");
         assert_eq!(parse_freebsd_release("14.0-BETA2").unwrap().branch, "BETA2");
         let junk = parse_freebsd_release("u10.2-RELEASE").unwrap();
         assert_eq!(junk.version, "10.2-RELEASE");
@@ -202,12 +161,12 @@ mod tests {
 
     #[test]
     fn uname_new_style() {
-        let u = parse_uname("FreeBSD host 15.1-RELEASE FreeBSD 15.1-RELEASE releng/15.1-n283562-96841ea08dcf GENERIC arm64\n").unwrap();
+        let u = parse_uname(
+            "FreeBSD host 15.1-RELEASE FreeBSD 15.1-RELEASE releng/15.1-n283562-96841ea08dcf GENERIC arm64\n",
+        )
+        .unwrap();
         assert_eq!(u.machine, "arm64");
-        assert_eq!(
-            u.version,
-            "FreeBSD 15.1-RELEASE releng/15.1-n283562-96841ea08dcf GENERIC"
-        );
+        assert_eq!(u.version, "FreeBSD 15.1-RELEASE releng/15.1-n283562-96841ea08dcf GENERIC");
         assert!(parse_uname("FreeBSD host 15.1-RELEASE arm64").is_err());
         assert!(parse_uname("").is_err());
         assert!(parse_uname("a b c d e\nf g h i j\n").is_err());

@@ -83,17 +83,10 @@ impl FromStr for Format {
 
     /// Accepts exactly the names returned by [`Format::name`].
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.name() == name)
-            .ok_or_else(|| ParseError::UnknownFormat {
-                name: name.to_string(),
-                known: Format::ALL
-                    .iter()
-                    .map(|f| f.name())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
+        Format::ALL.into_iter().find(|f| f.name() == name).ok_or_else(|| ParseError::UnknownFormat {
+            name: name.to_string(),
+            known: Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
+        })
     }
 }
 
@@ -121,10 +114,7 @@ pub fn parse_to_json(format: Format, input: &str) -> Result<Value, ParseError> {
 /// Our result types are plain data; serialising them cannot fail, but the
 /// error is still mapped instead of unwrapped.
 fn to_json<T: Serialize>(value: T) -> Result<Value, ParseError> {
-    serde_json::to_value(value).map_err(|e| ParseError::InvalidJson {
-        format: "inspect",
-        message: e.to_string(),
-    })
+    serde_json::to_value(value).map_err(|e| ParseError::InvalidJson { format: "inspect", message: e.to_string() })
 }
 
 #[cfg(test)]

@@ -69,13 +69,10 @@ pub struct IocageJail {
 
 /// Column sets of the header-less `-h` output, by field count.
 const SHORT_COLUMNS: &[&str] = &["JID", "NAME", "STATE", "RELEASE", "IP4"];
-const LONG_COLUMNS: &[&str] = &[
-    "JID", "NAME", "BOOT", "STATE", "TYPE", "RELEASE", "IP4", "IP6", "TEMPLATE", "BASEJAIL",
-];
-const PLUGIN_COLUMNS: &[&str] = &[
-    "JID", "NAME", "BOOT", "STATE", "TYPE", "RELEASE", "IP4", "IP6", "TEMPLATE", "PORTAL",
-    "DOC_URL",
-];
+const LONG_COLUMNS: &[&str] =
+    &["JID", "NAME", "BOOT", "STATE", "TYPE", "RELEASE", "IP4", "IP6", "TEMPLATE", "BASEJAIL"];
+const PLUGIN_COLUMNS: &[&str] =
+    &["JID", "NAME", "BOOT", "STATE", "TYPE", "RELEASE", "IP4", "IP6", "TEMPLATE", "PORTAL", "DOC_URL"];
 
 /// Parses `iocage list` output (table or `-h` tab-separated).
 pub fn parse_iocage_list(input: &str) -> Result<IocageList, ParseError> {
@@ -100,11 +97,7 @@ fn parse_table(input: &str) -> Result<IocageList, ParseError> {
         }
         if line.starts_with('+') {
             if boundaries.is_empty() {
-                boundaries = line
-                    .char_indices()
-                    .filter(|(_, c)| *c == '+')
-                    .map(|(i, _)| i)
-                    .collect();
+                boundaries = line.char_indices().filter(|(_, c)| *c == '+').map(|(i, _)| i).collect();
             }
             if let Some(row) = pending.take() {
                 if line.contains('=') && header.is_none() {
@@ -116,21 +109,10 @@ fn parse_table(input: &str) -> Result<IocageList, ParseError> {
             continue;
         }
         if !line.starts_with('|') || boundaries.len() < 2 {
-            return Err(ParseError::line(
-                FORMAT,
-                number,
-                "a texttable row or border",
-                raw_line,
-            ));
+            return Err(ParseError::line(FORMAT, number, "a texttable row or border", raw_line));
         }
-        let cells = cut_cells(line, &boundaries).ok_or_else(|| {
-            ParseError::line(
-                FORMAT,
-                number,
-                "cells aligned with the border line",
-                raw_line,
-            )
-        })?;
+        let cells = cut_cells(line, &boundaries)
+            .ok_or_else(|| ParseError::line(FORMAT, number, "cells aligned with the border line", raw_line))?;
         match pending.as_mut() {
             None => pending = Some((number, cells)),
             Some((_, previous)) => {
@@ -146,8 +128,7 @@ fn parse_table(input: &str) -> Result<IocageList, ParseError> {
     if let Some(row) = pending {
         rows.push(row);
     }
-    let header =
-        header.ok_or_else(|| ParseError::end(FORMAT, "a header row followed by a `+===+` line"))?;
+    let header = header.ok_or_else(|| ParseError::end(FORMAT, "a header row followed by a `+===+` line"))?;
     build(&header, rows)
 }
 
@@ -161,9 +142,7 @@ fn cut_cells(line: &str, boundaries: &[usize]) -> Option<Vec<String>> {
     boundaries
         .windows(2)
         .map(|pair| match pair {
-            [start, end] => chars
-                .get(start + 1..*end)
-                .map(|c| c.iter().collect::<String>().trim().to_string()),
+            [start, end] => chars.get(start + 1..*end).map(|c| c.iter().collect::<String>().trim().to_string()),
             _ => None,
         })
         .collect()
@@ -182,45 +161,21 @@ fn parse_tabbed(input: &str) -> Result<IocageList, ParseError> {
             5 => SHORT_COLUMNS,
             10 => LONG_COLUMNS,
             11 => PLUGIN_COLUMNS,
-            _ => {
-                return Err(ParseError::line(
-                    FORMAT,
-                    number,
-                    "1, 5, 10 or 11 tab-separated fields",
-                    line,
-                ))
-            }
+            _ => return Err(ParseError::line(FORMAT, number, "1, 5, 10 or 11 tab-separated fields", line)),
         };
         if columns.is_some_and(|c| c.len() != set.len()) {
-            return Err(ParseError::line(
-                FORMAT,
-                number,
-                "the same number of fields on every line",
-                line,
-            ));
+            return Err(ParseError::line(FORMAT, number, "the same number of fields on every line", line));
         }
         columns = Some(set);
         rows.push((number, cells));
     }
-    let header: Vec<String> = columns
-        .unwrap_or(SHORT_COLUMNS)
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header: Vec<String> = columns.unwrap_or(SHORT_COLUMNS).iter().map(|c| c.to_string()).collect();
     build(&header, rows)
 }
 
 fn build(header: &[String], rows: Vec<(usize, Vec<String>)>) -> Result<IocageList, ParseError> {
-    if header.len() == 1
-        && header
-            .first()
-            .is_some_and(|h| h.eq_ignore_ascii_case("Bases fetched"))
-    {
-        return Ok(IocageList::Releases(
-            rows.into_iter()
-                .filter_map(|(_, cells)| cells.into_iter().next())
-                .collect(),
-        ));
+    if header.len() == 1 && header.first().is_some_and(|h| h.eq_ignore_ascii_case("Bases fetched")) {
+        return Ok(IocageList::Releases(rows.into_iter().filter_map(|(_, cells)| cells.into_iter().next()).collect()));
     }
     if !header.iter().any(|h| h == "NAME") {
         return Err(ParseError::end(FORMAT, "a header with a NAME column"));
@@ -231,11 +186,7 @@ fn build(header: &[String], rows: Vec<(usize, Vec<String>)>) -> Result<IocageLis
         .map(IocageList::Jails)
 }
 
-fn jail_from_cells(
-    number: usize,
-    header: &[String],
-    cells: Vec<String>,
-) -> Result<IocageJail, ParseError> {
+fn jail_from_cells(number: usize, header: &[String], cells: Vec<String>) -> Result<IocageJail, ParseError> {
     let mut jail = IocageJail {
         jid: None,
         name: String::new(),
@@ -257,9 +208,10 @@ fn jail_from_cells(
             "JID" => {
                 jail.jid = match cell.as_str() {
                     "None" | "-" | "" => None,
-                    text => Some(text.parse::<u32>().map_err(|_| {
-                        ParseError::field(FORMAT, number, "JID", "a number, None or -", text)
-                    })?),
+                    text => Some(
+                        text.parse::<u32>()
+                            .map_err(|_| ParseError::field(FORMAT, number, "JID", "a number, None or -", text))?,
+                    ),
                 }
             }
             "NAME" => jail.name = cell,
@@ -290,16 +242,8 @@ fn jail_from_cells(
 fn addresses(cell: &str) -> IocageAddresses {
     let raw = crate::text::dash_to_none(cell);
     let dhcp = cell.trim_start().to_ascii_uppercase().starts_with("DHCP");
-    let addresses = if dhcp || cell == "N/A" || cell == "none" {
-        Vec::new()
-    } else {
-        parse_address_list(cell)
-    };
-    IocageAddresses {
-        raw,
-        addresses,
-        dhcp,
-    }
+    let addresses = if dhcp || cell == "N/A" || cell == "none" { Vec::new() } else { parse_address_list(cell) };
+    IocageAddresses { raw, addresses, dhcp }
 }
 
 #[cfg(test)]
@@ -311,9 +255,7 @@ mod tests {
     #[test]
     fn tabbed_long_output() {
         let input = "None\tweb\toff\tdown\tjail\t14.3-RELEASE-p8\tem0|10.0.0.1/24,em0|10.0.0.2/24\t-\t-\tno\n";
-        let IocageList::Jails(jails) = parse_iocage_list(input).unwrap() else {
-            panic!()
-        };
+        let IocageList::Jails(jails) = parse_iocage_list(input).unwrap() else { panic!() };
         assert_eq!(jails[0].name, "web");
         assert_eq!(jails[0].ip4.as_ref().unwrap().addresses.len(), 2);
         assert_eq!(jails[0].basejail, Some(false));
@@ -322,29 +264,22 @@ mod tests {
     #[test]
     fn multi_line_cell_is_joined() {
         let input = format!("{LONG}| 3   | a    |\n|     | b    |\n+-----+------+\n");
-        let IocageList::Jails(jails) = parse_iocage_list(&input).unwrap() else {
-            panic!()
-        };
+        let IocageList::Jails(jails) = parse_iocage_list(&input).unwrap() else { panic!() };
         assert_eq!(jails[0].name, "a\nb");
         assert_eq!(jails[0].jid, Some(3));
     }
 
     #[test]
     fn non_ascii_names_follow_character_columns() {
-        let input =
-            "+-----+-------+\n| JID | NAME  |\n+=====+=======+\n| 1   | jäil  |\n+-----+-------+\n";
-        let IocageList::Jails(jails) = parse_iocage_list(input).unwrap() else {
-            panic!()
-        };
+        let input = "+-----+-------+\n| JID | NAME  |\n+=====+=======+\n| 1   | jäil  |\n+-----+-------+\n";
+        let IocageList::Jails(jails) = parse_iocage_list(input).unwrap() else { panic!() };
         assert_eq!(jails[0].name, "jäil");
     }
 
     #[test]
     fn corrupt_and_dhcp() {
         let input = "+-----+-----+---------+--------------------+\n| JID | NAME| STATE   | IP4                |\n+=====+=====+=========+====================+\n| -   | x   | CORRUPT | N/A                |\n+-----+-----+---------+--------------------+\n| None| d   | down    | DHCP (not running) |\n+-----+-----+---------+--------------------+\n";
-        let IocageList::Jails(jails) = parse_iocage_list(input).unwrap() else {
-            panic!()
-        };
+        let IocageList::Jails(jails) = parse_iocage_list(input).unwrap() else { panic!() };
         assert_eq!(jails[0].state.as_deref(), Some("CORRUPT"));
         assert!(jails[0].ip4.as_ref().unwrap().addresses.is_empty());
         assert!(jails[1].ip4.as_ref().unwrap().dhcp);
@@ -352,20 +287,9 @@ mod tests {
 
     #[test]
     fn errors_and_empty() {
-        assert_eq!(
-            parse_iocage_list("").unwrap(),
-            IocageList::Jails(Vec::new())
-        );
-        let err =
-            parse_iocage_list(&format!("{LONG}| abc | x    |\n+-----+------+\n")).unwrap_err();
-        assert!(matches!(
-            err,
-            ParseError::InvalidField {
-                field: "JID",
-                line: 4,
-                ..
-            }
-        ));
+        assert_eq!(parse_iocage_list("").unwrap(), IocageList::Jails(Vec::new()));
+        let err = parse_iocage_list(&format!("{LONG}| abc | x    |\n+-----+------+\n")).unwrap_err();
+        assert!(matches!(err, ParseError::InvalidField { field: "JID", line: 4, .. }));
         let err = parse_iocage_list(&format!("{LONG}| 1 | misaligned |\n")).unwrap_err();
         assert!(matches!(err, ParseError::UnexpectedLine { line: 4, .. }));
         assert!(parse_iocage_list("a\tb\tc\n").is_err());

@@ -69,27 +69,13 @@ pub fn parse_jail_conf(input: &str) -> Result<JailConf, ParseError> {
                 continue;
             }
             Token::Semicolon => continue,
-            _ => {
-                return Err(ParseError::line(
-                    FORMAT,
-                    *line,
-                    "a parameter or jail name",
-                    &describe(token),
-                ))
-            }
+            _ => return Err(ParseError::line(FORMAT, *line, "a parameter or jail name", &describe(token))),
         };
         let next = tokens.get(index).map(|(_, t)| t);
         if name == ".include" {
             let file = match next {
                 Some(Token::Word(file)) => file.clone(),
-                _ => {
-                    return Err(ParseError::line(
-                        FORMAT,
-                        *line,
-                        "a file name after .include",
-                        "",
-                    ))
-                }
+                _ => return Err(ParseError::line(FORMAT, *line, "a file name after .include", "")),
             };
             conf.includes.push(file);
             index += 1;
@@ -98,18 +84,9 @@ pub fn parse_jail_conf(input: &str) -> Result<JailConf, ParseError> {
         match next {
             Some(Token::Open) => {
                 if block.is_some() {
-                    return Err(ParseError::line(
-                        FORMAT,
-                        *line,
-                        "`}` before another jail block",
-                        &name,
-                    ));
+                    return Err(ParseError::line(FORMAT, *line, "`}` before another jail block", &name));
                 }
-                block = Some(JailConfBlock {
-                    name,
-                    params: Vec::new(),
-                    line: *line,
-                });
+                block = Some(JailConfBlock { name, params: Vec::new(), line: *line });
                 index += 1;
             }
             _ => {
@@ -123,12 +100,7 @@ pub fn parse_jail_conf(input: &str) -> Result<JailConf, ParseError> {
         }
     }
     if let Some(open) = block {
-        return Err(ParseError::line(
-            FORMAT,
-            open.line,
-            "a closing `}` for this block",
-            &open.name,
-        ));
+        return Err(ParseError::line(FORMAT, open.line, "a closing `}` for this block", &open.name));
     }
     Ok(conf)
 }
@@ -143,36 +115,15 @@ fn parse_param(
 ) -> Result<(JailConfParam, usize), ParseError> {
     let append = match tokens.get(index).map(|(_, t)| t) {
         Some(Token::Semicolon) => {
-            return Ok((
-                JailConfParam {
-                    name,
-                    append: false,
-                    values: Vec::new(),
-                    line,
-                },
-                index + 1,
-            ))
+            return Ok((JailConfParam { name, append: false, values: Vec::new(), line }, index + 1))
         }
         Some(Token::Close) | None => {
-            return Ok((
-                JailConfParam {
-                    name,
-                    append: false,
-                    values: Vec::new(),
-                    line,
-                },
-                index,
-            ))
+            return Ok((JailConfParam { name, append: false, values: Vec::new(), line }, index))
         }
         Some(Token::Assign) => false,
         Some(Token::Append) => true,
         Some(other) => {
-            return Err(ParseError::line(
-                FORMAT,
-                line,
-                "`=`, `+=` or `;` after a parameter name",
-                &describe(other),
-            ))
+            return Err(ParseError::line(FORMAT, line, "`=`, `+=` or `;` after a parameter name", &describe(other)))
         }
     };
     index += 1;
@@ -180,69 +131,17 @@ fn parse_param(
     loop {
         match tokens.get(index) {
             Some((_, Token::Word(value))) => values.push(value.clone()),
-            Some((_, Token::Semicolon)) => {
-                return Ok((
-                    JailConfParam {
-                        name,
-                        append,
-                        values,
-                        line,
-                    },
-                    index + 1,
-                ))
-            }
-            Some((_, Token::Close)) | None => {
-                return Ok((
-                    JailConfParam {
-                        name,
-                        append,
-                        values,
-                        line,
-                    },
-                    index,
-                ))
-            }
-            Some((at, other)) => {
-                return Err(ParseError::line(
-                    FORMAT,
-                    *at,
-                    "a value or `;`",
-                    &describe(other),
-                ))
-            }
+            Some((_, Token::Semicolon)) => return Ok((JailConfParam { name, append, values, line }, index + 1)),
+            Some((_, Token::Close)) | None => return Ok((JailConfParam { name, append, values, line }, index)),
+            Some((at, other)) => return Err(ParseError::line(FORMAT, *at, "a value or `;`", &describe(other))),
         }
         index += 1;
         match tokens.get(index) {
             Some((_, Token::Comma)) => index += 1,
-            Some((_, Token::Semicolon)) => {
-                return Ok((
-                    JailConfParam {
-                        name,
-                        append,
-                        values,
-                        line,
-                    },
-                    index + 1,
-                ))
-            }
-            Some((_, Token::Close)) | None => {
-                return Ok((
-                    JailConfParam {
-                        name,
-                        append,
-                        values,
-                        line,
-                    },
-                    index,
-                ))
-            }
+            Some((_, Token::Semicolon)) => return Ok((JailConfParam { name, append, values, line }, index + 1)),
+            Some((_, Token::Close)) | None => return Ok((JailConfParam { name, append, values, line }, index)),
             Some((at, other)) => {
-                return Err(ParseError::line(
-                    FORMAT,
-                    *at,
-                    "`,` or `;` after a value",
-                    &describe(other),
-                ))
+                return Err(ParseError::line(FORMAT, *at, "`,` or `;` after a value", &describe(other)))
             }
         }
     }
@@ -313,14 +212,8 @@ web {
     #[test]
     fn errors_have_lines() {
         let err = parse_jail_conf("a {\n path = \"open\n").unwrap_err();
-        assert!(
-            matches!(err, ParseError::UnexpectedLine { line: 2, .. }),
-            "{err:?}"
-        );
-        assert!(matches!(
-            parse_jail_conf("a {\n persist;\n").unwrap_err(),
-            ParseError::UnexpectedLine { line: 1, .. }
-        ));
+        assert!(matches!(err, ParseError::UnexpectedLine { line: 2, .. }), "{err:?}");
+        assert!(matches!(parse_jail_conf("a {\n persist;\n").unwrap_err(), ParseError::UnexpectedLine { line: 1, .. }));
         assert!(parse_jail_conf("a { b { } }").is_err());
         assert!(parse_jail_conf("a = = b;").is_err());
         assert!(parse_jail_conf("/* never closed").is_err());

@@ -68,11 +68,8 @@ pub fn parse_jls(input: &str) -> Result<Vec<JlsJail>, ParseError> {
             Some(named) => named,
             None => first.parse::<u32>().is_err(),
         };
-        let jail = if named {
-            parse_named_row(number, line, &tokens)?
-        } else {
-            parse_default_row(number, line, &tokens)?
-        };
+        let jail =
+            if named { parse_named_row(number, line, &tokens)? } else { parse_default_row(number, line, &tokens)? };
         jails.push(jail);
     }
     Ok(jails)
@@ -86,17 +83,11 @@ fn header_is_named(line: &str, jid_offset: usize) -> bool {
     spaces > 4
 }
 
-fn parse_default_row(
-    number: usize,
-    line: &str,
-    tokens: &[(usize, &str)],
-) -> Result<JlsJail, ParseError> {
+fn parse_default_row(number: usize, line: &str, tokens: &[(usize, &str)]) -> Result<JlsJail, ParseError> {
     let Some(&(offset, jid_text)) = tokens.first() else {
         return Err(ParseError::line(FORMAT, number, "a jail row", line));
     };
-    let jid = jid_text
-        .parse::<u32>()
-        .map_err(|_| ParseError::field(FORMAT, number, "jid", "a number", jid_text))?;
+    let jid = jid_text.parse::<u32>().map_err(|_| ParseError::field(FORMAT, number, "jid", "a number", jid_text))?;
     let jid_end = offset + jid_text.len();
     let (ip, hostname, path) = match fixed_columns(line, jid_end) {
         Some(columns) => columns,
@@ -105,11 +96,7 @@ fn parse_default_row(
     Ok(make_jail(Some(jid), None, ip, hostname, path))
 }
 
-fn parse_named_row(
-    number: usize,
-    line: &str,
-    tokens: &[(usize, &str)],
-) -> Result<JlsJail, ParseError> {
+fn parse_named_row(number: usize, line: &str, tokens: &[(usize, &str)]) -> Result<JlsJail, ParseError> {
     let Some(&(_, name)) = tokens.first() else {
         return Err(ParseError::line(FORMAT, number, "a jail row", line));
     };
@@ -117,18 +104,11 @@ fn parse_named_row(
     Ok(make_jail(None, Some(name.to_string()), ip, hostname, path))
 }
 
-fn make_jail(
-    jid: Option<u32>,
-    name: Option<String>,
-    ip: &str,
-    hostname: &str,
-    path: &str,
-) -> JlsJail {
+fn make_jail(jid: Option<u32>, name: Option<String>, ip: &str, hostname: &str, path: &str) -> JlsJail {
     let ip = ip.trim();
     let hostname = hostname.trim_end().to_string();
     let path = path.trim_end().to_string();
-    let possibly_truncated =
-        ip.len() == IP_WIDTH || hostname.len() == HOSTNAME_WIDTH || path.len() == PATH_WIDTH;
+    let possibly_truncated = ip.len() == IP_WIDTH || hostname.len() == HOSTNAME_WIDTH || path.len() == PATH_WIDTH;
     JlsJail {
         jid,
         name,
@@ -172,15 +152,8 @@ fn whitespace_columns<'a>(
 ) -> Result<(&'a str, &'a str, &'a str), ParseError> {
     match rest {
         [(_, host), (path_at, _)] => Ok(("", host, line.get(*path_at..).unwrap_or(""))),
-        [(_, ip), (_, host), (path_at, _), ..] => {
-            Ok((ip, host, line.get(*path_at..).unwrap_or("")))
-        }
-        _ => Err(ParseError::line(
-            FORMAT,
-            number,
-            "JID, optional IP address, hostname and path",
-            line,
-        )),
+        [(_, ip), (_, host), (path_at, _), ..] => Ok((ip, host, line.get(*path_at..).unwrap_or(""))),
+        _ => Err(ParseError::line(FORMAT, number, "JID, optional IP address, hostname and path", line)),
     }
 }
 
@@ -205,8 +178,7 @@ mod tests {
 
     #[test]
     fn path_with_spaces_is_kept_by_fixed_columns() {
-        let input =
-            format!("{HEADER}     2  10.0.0.2        host                          /j/my jail\n");
+        let input = format!("{HEADER}     2  10.0.0.2        host                          /j/my jail\n");
         let jails = parse_jls(&input).unwrap();
         assert_eq!(jails[0].path, "/j/my jail");
         assert_eq!(jails[0].ip4.as_deref(), Some("10.0.0.2"));
@@ -241,8 +213,7 @@ mod tests {
 
     #[test]
     fn hostile_names_are_kept_verbatim() {
-        let input =
-            format!("{HEADER}     4                  $(reboot);<b>x</b>            /j/`id`\n");
+        let input = format!("{HEADER}     4                  $(reboot);<b>x</b>            /j/`id`\n");
         let jails = parse_jls(&input).unwrap();
         assert_eq!(jails[0].hostname, "$(reboot);<b>x</b>");
         assert_eq!(jails[0].path, "/j/`id`");
@@ -252,14 +223,8 @@ mod tests {
     fn garbage_row_is_an_error_with_line_number() {
         let input = format!("{HEADER}     1  onlyone\n");
         let err = parse_jls(&input).unwrap_err();
-        assert!(
-            matches!(err, ParseError::UnexpectedLine { line: 2, .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, ParseError::UnexpectedLine { line: 2, .. }), "{err:?}");
         let err = parse_jls(&format!("{HEADER}   abc  x y z\n")).unwrap_err();
-        assert!(
-            matches!(err, ParseError::InvalidField { field: "jid", .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, ParseError::InvalidField { field: "jid", .. }), "{err:?}");
     }
 }

@@ -29,28 +29,12 @@ pub fn parse_pkg_info(input: &str) -> Result<Vec<PkgInfo>, ParseError> {
             None => (trimmed, None),
         };
         let Some((name, version)) = name_version.rsplit_once('-') else {
-            return Err(ParseError::field(
-                "pkg-info",
-                number,
-                "name-version",
-                "`name-version`",
-                name_version,
-            ));
+            return Err(ParseError::field("pkg-info", number, "name-version", "`name-version`", name_version));
         };
         if name.is_empty() || version.is_empty() {
-            return Err(ParseError::field(
-                "pkg-info",
-                number,
-                "name-version",
-                "`name-version`",
-                name_version,
-            ));
+            return Err(ParseError::field("pkg-info", number, "name-version", "`name-version`", name_version));
         }
-        packages.push(PkgInfo {
-            name: name.to_string(),
-            version: version.to_string(),
-            comment,
-        });
+        packages.push(PkgInfo { name: name.to_string(), version: version.to_string(), comment });
     }
     Ok(packages)
 }
@@ -82,21 +66,14 @@ pub fn parse_pkg_update(input: &str) -> PkgUpdate {
             }
             line = rest.trim();
         }
-        if let Some(repo) = line
-            .strip_prefix("Updating ")
-            .and_then(|r| r.strip_suffix(" repository catalogue..."))
-        {
+        if let Some(repo) = line.strip_prefix("Updating ").and_then(|r| r.strip_suffix(" repository catalogue...")) {
             update.repositories.push(repo.to_string());
         } else if let Some(repo) = line.strip_suffix(" repository is up to date.") {
             update.up_to_date.push(repo.to_string());
         } else if let Some((_, count)) = line.split_once(" update completed. ") {
-            let processed = count
-                .split_whitespace()
-                .next()
-                .and_then(|n| n.parse::<u64>().ok());
+            let processed = count.split_whitespace().next().and_then(|n| n.parse::<u64>().ok());
             if let Some(n) = processed {
-                update.packages_processed =
-                    Some(update.packages_processed.unwrap_or(0).saturating_add(n));
+                update.packages_processed = Some(update.packages_processed.unwrap_or(0).saturating_add(n));
             }
         } else if line.starts_with("pkg:") {
             update.messages.push(line.to_string());
@@ -111,9 +88,7 @@ mod tests {
 
     #[test]
     fn info_with_and_without_comment() {
-        let pkgs =
-            parse_pkg_info("gettext-runtime-0.19.3         GNU gettext runtime\npy39-pip-23.0_1\n")
-                .unwrap();
+        let pkgs = parse_pkg_info("gettext-runtime-0.19.3         GNU gettext runtime\npy39-pip-23.0_1\n").unwrap();
         assert_eq!(pkgs[0].name, "gettext-runtime");
         assert_eq!(pkgs[0].version, "0.19.3");
         assert_eq!(pkgs[0].comment.as_deref(), Some("GNU gettext runtime"));

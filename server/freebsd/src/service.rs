@@ -24,17 +24,9 @@ pub fn parse_service_enabled(input: &str) -> Result<Vec<EnabledService>, ParseEr
         }
         let name = path.rsplit('/').next().unwrap_or("");
         if !path.starts_with('/') || name.is_empty() {
-            return Err(ParseError::line(
-                "service-e",
-                number,
-                "an absolute rc script path",
-                line,
-            ));
+            return Err(ParseError::line("service-e", number, "an absolute rc script path", line));
         }
-        services.push(EnabledService {
-            path: path.to_string(),
-            name: name.to_string(),
-        });
+        services.push(EnabledService { path: path.to_string(), name: name.to_string() });
     }
     Ok(services)
 }
@@ -73,20 +65,9 @@ pub struct ServiceStatus {
 /// pids and to tell "not running" apart from "no such script" (SPEC 1.3).
 pub fn parse_service_status(output: &str, exit_code: i32) -> ServiceStatus {
     let message = output.trim().to_string();
-    let mut status = ServiceStatus {
-        state: ServiceState::Unknown,
-        pids: Vec::new(),
-        reported_name: None,
-        message,
-    };
-    let running_line = status
-        .message
-        .lines()
-        .find_map(|l| l.split_once(" is running as pid "));
-    let not_running_line = status
-        .message
-        .lines()
-        .find_map(|l| l.trim().strip_suffix(" is not running."));
+    let mut status = ServiceStatus { state: ServiceState::Unknown, pids: Vec::new(), reported_name: None, message };
+    let running_line = status.message.lines().find_map(|l| l.split_once(" is running as pid "));
+    let not_running_line = status.message.lines().find_map(|l| l.trim().strip_suffix(" is not running."));
     if let Some((name, pids)) = running_line {
         status.reported_name = Some(name.trim().to_string());
         status.pids = pids
@@ -124,8 +105,7 @@ mod tests {
 
     #[test]
     fn enabled_paths_to_names() {
-        let services =
-            parse_service_enabled("/etc/rc.d/sshd\n\n/usr/local/etc/rc.d/php-fpm\n").unwrap();
+        let services = parse_service_enabled("/etc/rc.d/sshd\n\n/usr/local/etc/rc.d/php-fpm\n").unwrap();
         assert_eq!(services.len(), 2);
         assert_eq!(services[1].name, "php-fpm");
         assert!(parse_service_enabled("").unwrap().is_empty());
@@ -146,15 +126,9 @@ mod tests {
 
     #[test]
     fn not_running_not_found_unsupported() {
-        assert_eq!(
-            parse_service_status("sshd is not running.\n", 1).state,
-            ServiceState::NotRunning
-        );
+        assert_eq!(parse_service_status("sshd is not running.\n", 1).state, ServiceState::NotRunning);
         let missing = "foo does not exist in /etc/rc.d or the local startup\ndirectories (/usr/local/etc/rc.d), or is not executable\n";
-        assert_eq!(
-            parse_service_status(missing, 1).state,
-            ServiceState::NotFound
-        );
+        assert_eq!(parse_service_status(missing, 1).state, ServiceState::NotFound);
         assert_eq!(
             parse_service_status("Usage: /etc/rc.d/x [fast|force|one](start|stop)\n", 1).state,
             ServiceState::Unsupported
@@ -164,18 +138,9 @@ mod tests {
 
     #[test]
     fn exit_code_and_text_disagree() {
-        assert_eq!(
-            parse_service_status("x is not running.\n", 0).state,
-            ServiceState::Unknown
-        );
-        assert_eq!(
-            parse_service_status("x is running as pid 3.\n", 1).state,
-            ServiceState::Unknown
-        );
+        assert_eq!(parse_service_status("x is not running.\n", 0).state, ServiceState::Unknown);
+        assert_eq!(parse_service_status("x is running as pid 3.\n", 1).state, ServiceState::Unknown);
         // Exit 0 without rc.subr text (custom status): rc convention says running.
-        assert_eq!(
-            parse_service_status("pf enabled\n", 0).state,
-            ServiceState::Running
-        );
+        assert_eq!(parse_service_status("pf enabled\n", 0).state, ServiceState::Running);
     }
 }

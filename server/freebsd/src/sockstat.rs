@@ -35,16 +35,10 @@ pub struct Endpoint {
 impl Endpoint {
     fn parse(raw: &str) -> Self {
         match raw.rsplit_once(':') {
-            Some((host, port)) if !raw.starts_with('/') && !host.is_empty() => Endpoint {
-                raw: raw.to_string(),
-                host: host.to_string(),
-                port: port.parse().ok(),
-            },
-            _ => Endpoint {
-                raw: raw.to_string(),
-                host: raw.to_string(),
-                port: None,
-            },
+            Some((host, port)) if !raw.starts_with('/') && !host.is_empty() => {
+                Endpoint { raw: raw.to_string(), host: host.to_string(), port: port.parse().ok() }
+            }
+            _ => Endpoint { raw: raw.to_string(), host: raw.to_string(), port: None },
         }
     }
 }
@@ -92,14 +86,7 @@ fn number_or_unknown(text: &str) -> Option<Option<u32>> {
 }
 
 fn parse_row(number: usize, line: &str, words: &[&str]) -> Result<SockstatEntry, ParseError> {
-    let bad = || {
-        ParseError::line(
-            FORMAT,
-            number,
-            "USER COMMAND PID FD PROTO LOCAL [FOREIGN]",
-            line,
-        )
-    };
+    let bad = || ParseError::line(FORMAT, number, "USER COMMAND PID FD PROTO LOCAL [FOREIGN]", line);
     let user = words.first().ok_or_else(bad)?;
     let command_word = words.get(1).ok_or_else(bad)?;
     // Normal layout: PID and FD are separate words after COMMAND.
@@ -111,10 +98,7 @@ fn parse_row(number: usize, line: &str, words: &[&str]) -> Result<SockstatEntry,
         Some((pid, fd)) if words.len() >= 5 => (command_word.to_string(), pid, fd, 4, false),
         _ => {
             let (command, pid) = split_glued(command_word).ok_or_else(bad)?;
-            let fd = words
-                .get(2)
-                .and_then(|fd| number_or_unknown(fd))
-                .ok_or_else(bad)?;
+            let fd = words.get(2).and_then(|fd| number_or_unknown(fd)).ok_or_else(bad)?;
             (command, Some(pid), fd, 3, true)
         }
     };
@@ -122,22 +106,16 @@ fn parse_row(number: usize, line: &str, words: &[&str]) -> Result<SockstatEntry,
     let (proto, addresses) = rest.split_first().ok_or_else(bad)?;
     let (local, foreign, extra) = match addresses {
         [] => (None, None, Vec::new()),
-        [arrow, path, extra @ ..] if *arrow == "->" => (
-            None,
-            Some(Endpoint::parse(&format!("-> {path}"))),
-            to_strings(extra),
-        ),
-        [local, arrow, path, extra @ ..] if *arrow == "->" => (
-            Some(Endpoint::parse(local)),
-            Some(Endpoint::parse(&format!("-> {path}"))),
-            to_strings(extra),
-        ),
+        [arrow, path, extra @ ..] if *arrow == "->" => {
+            (None, Some(Endpoint::parse(&format!("-> {path}"))), to_strings(extra))
+        }
+        [local, arrow, path, extra @ ..] if *arrow == "->" => {
+            (Some(Endpoint::parse(local)), Some(Endpoint::parse(&format!("-> {path}"))), to_strings(extra))
+        }
         [local] => (Some(Endpoint::parse(local)), None, Vec::new()),
-        [local, foreign, extra @ ..] => (
-            Some(Endpoint::parse(local)),
-            Some(Endpoint::parse(foreign)),
-            to_strings(extra),
-        ),
+        [local, foreign, extra @ ..] => {
+            (Some(Endpoint::parse(local)), Some(Endpoint::parse(foreign)), to_strings(extra))
+        }
     };
     Ok(SockstatEntry {
         user: user.to_string(),
@@ -158,12 +136,7 @@ fn to_strings(words: &[&str]) -> Vec<String> {
 
 /// `python2.781106` → (`python2.7`, 81106): the last ≤ 5 digits are the pid.
 fn split_glued(word: &str) -> Option<(String, u32)> {
-    let digits = word
-        .chars()
-        .rev()
-        .take_while(char::is_ascii_digit)
-        .count()
-        .min(MAX_PID_DIGITS);
+    let digits = word.chars().rev().take_while(char::is_ascii_digit).count().min(MAX_PID_DIGITS);
     if digits == 0 || digits == word.len() {
         return None;
     }
@@ -205,11 +178,9 @@ mod tests {
 
     #[test]
     fn header_only_empty_and_errors() {
-        assert!(parse_sockstat(
-            "USER     COMMAND    PID   FD PROTO  LOCAL ADDRESS         FOREIGN ADDRESS      \n"
-        )
-        .unwrap()
-        .is_empty());
+        assert!(parse_sockstat("USER     COMMAND    PID   FD PROTO  LOCAL ADDRESS         FOREIGN ADDRESS      \n")
+            .unwrap()
+            .is_empty());
         assert!(parse_sockstat("").unwrap().is_empty());
         let err = parse_sockstat("root sshd\n").unwrap_err();
         assert!(matches!(err, ParseError::UnexpectedLine { line: 1, .. }));

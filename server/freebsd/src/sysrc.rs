@@ -29,9 +29,7 @@ pub struct SysrcChange {
 /// rc.conf variable names are shell variable names.
 fn is_var_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -73,21 +71,13 @@ pub fn parse_sysrc_vars(input: &str) -> Result<Vec<SysrcVar>, ParseError> {
 fn split_var(line: &str) -> Option<SysrcVar> {
     let (head, rest) = split_colon(line)?;
     if is_var_name(head) {
-        return Some(SysrcVar {
-            file: None,
-            name: head.to_string(),
-            value: rest.to_string(),
-        });
+        return Some(SysrcVar { file: None, name: head.to_string(), value: rest.to_string() });
     }
     // `sysrc -v`: `/etc/rc.conf: name: value`.
     if head.starts_with('/') {
         let (name, value) = split_colon(rest)?;
         if is_var_name(name) {
-            return Some(SysrcVar {
-                file: Some(head.to_string()),
-                name: name.to_string(),
-                value: value.to_string(),
-            });
+            return Some(SysrcVar { file: Some(head.to_string()), name: name.to_string(), value: value.to_string() });
         }
     }
     None
@@ -103,9 +93,7 @@ fn split_colon(line: &str) -> Option<(&str, &str)> {
 
 /// Parses `sysrc -n name...`: one value per line, in argument order.
 pub fn parse_sysrc_values(input: &str) -> Vec<String> {
-    numbered_lines(input)
-        .map(|(_, line)| line.to_string())
-        .collect()
+    numbered_lines(input).map(|(_, line)| line.to_string()).collect()
 }
 
 /// Parses the output of assignments `sysrc name=value ...`:
@@ -117,9 +105,7 @@ pub fn parse_sysrc_changes(input: &str) -> Result<Vec<SysrcChange>, ParseError> 
             continue;
         }
         let parsed = split_colon(line).and_then(|(name, rest)| {
-            let (old, new) = rest
-                .split_once(" -> ")
-                .or_else(|| rest.strip_suffix(" ->").map(|o| (o, "")))?;
+            let (old, new) = rest.split_once(" -> ").or_else(|| rest.strip_suffix(" ->").map(|o| (o, "")))?;
             is_var_name(name).then(|| SysrcChange {
                 name: name.to_string(),
                 old: old.trim_start().to_string(),
@@ -128,14 +114,7 @@ pub fn parse_sysrc_changes(input: &str) -> Result<Vec<SysrcChange>, ParseError> 
         });
         match parsed {
             Some(change) => changes.push(change),
-            None => {
-                return Err(ParseError::line(
-                    "sysrc-set",
-                    number,
-                    "`name: old -> new`",
-                    line,
-                ))
-            }
+            None => return Err(ParseError::line("sysrc-set", number, "`name: old -> new`", line)),
         }
     }
     Ok(changes)
@@ -147,8 +126,7 @@ mod tests {
 
     #[test]
     fn first_colon_only_and_empty_values() {
-        let vars =
-            parse_sysrc_vars("ifconfig_em0: inet 10.0.0.1: odd\nempty: \nalso_empty:\n").unwrap();
+        let vars = parse_sysrc_vars("ifconfig_em0: inet 10.0.0.1: odd\nempty: \nalso_empty:\n").unwrap();
         assert_eq!(vars[0].value, "inet 10.0.0.1: odd");
         assert_eq!(vars[1].value, "");
         assert_eq!(vars[2].value, "");
@@ -172,10 +150,7 @@ mod tests {
     fn errors_and_empty() {
         assert!(parse_sysrc_vars("").unwrap().is_empty());
         let err = parse_sysrc_vars("sysrc: unknown variable 'x'\n").unwrap_err();
-        assert!(
-            matches!(err, ParseError::UnexpectedLine { line: 1, .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, ParseError::UnexpectedLine { line: 1, .. }), "{err:?}");
     }
 
     #[test]
@@ -185,9 +160,7 @@ mod tests {
 
     #[test]
     fn changes() {
-        let changes =
-            parse_sysrc_changes("nginx_enable: NO -> YES\nnew_var:  -> 1\ncleared: x -> \n")
-                .unwrap();
+        let changes = parse_sysrc_changes("nginx_enable: NO -> YES\nnew_var:  -> 1\ncleared: x -> \n").unwrap();
         assert_eq!(changes[0].old, "NO");
         assert_eq!(changes[1].old, "");
         assert_eq!(changes[1].new, "1");

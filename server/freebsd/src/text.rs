@@ -6,10 +6,7 @@ use std::borrow::Cow;
 /// Iterates over `(line_number, line)` with 1-based numbers, dropping a
 /// trailing `\r` (output captured through a pty or pasted from Windows).
 pub fn numbered_lines(input: &str) -> impl Iterator<Item = (usize, &str)> {
-    input
-        .lines()
-        .enumerate()
-        .map(|(index, line)| (index + 1, line.strip_suffix('\r').unwrap_or(line)))
+    input.lines().enumerate().map(|(index, line)| (index + 1, line.strip_suffix('\r').unwrap_or(line)))
 }
 
 /// Removes ANSI CSI escape sequences (`ESC [ params final`), which Bastille

@@ -15,14 +15,11 @@ use crate::text::numbered_lines;
 /// Default `zfs list` columns.
 pub const ZFS_DEFAULT_COLUMNS: &[&str] = &["name", "used", "avail", "refer", "mountpoint"];
 /// Default `zpool list` columns, OpenZFS 2.x (FreeBSD 13+).
-pub const ZPOOL_COLUMNS: &[&str] = &[
-    "name", "size", "alloc", "free", "ckpoint", "expandsz", "frag", "cap", "dedup", "health",
-    "altroot",
-];
+pub const ZPOOL_COLUMNS: &[&str] =
+    &["name", "size", "alloc", "free", "ckpoint", "expandsz", "frag", "cap", "dedup", "health", "altroot"];
 /// Default `zpool list` columns before checkpoints (FreeBSD ≤ 12 ZFS).
-pub const ZPOOL_COLUMNS_OLD: &[&str] = &[
-    "name", "size", "alloc", "free", "frag", "expandsz", "cap", "dedup", "health", "altroot",
-];
+pub const ZPOOL_COLUMNS_OLD: &[&str] =
+    &["name", "size", "alloc", "free", "frag", "expandsz", "cap", "dedup", "health", "altroot"];
 
 /// A numeric property: the text as printed and, when it is a plain integer
 /// (`-p` output), the exact value.
@@ -39,10 +36,7 @@ impl ZfsNumber {
         if raw == "-" || raw.is_empty() {
             return None;
         }
-        Some(ZfsNumber {
-            raw: raw.to_string(),
-            exact: raw.parse().ok(),
-        })
+        Some(ZfsNumber { raw: raw.to_string(), exact: raw.parse().ok() })
     }
 }
 
@@ -88,13 +82,8 @@ fn table(format: &'static str, input: &str, defaults: &[&[&str]]) -> Result<Vec<
         if line.trim().is_empty() {
             continue;
         }
-        if columns.is_none() && rows.is_empty() && line.starts_with("NAME") && !line.contains('\t')
-        {
-            columns = Some(
-                line.split_whitespace()
-                    .map(str::to_ascii_lowercase)
-                    .collect(),
-            );
+        if columns.is_none() && rows.is_empty() && line.starts_with("NAME") && !line.contains('\t') {
+            columns = Some(line.split_whitespace().map(str::to_ascii_lowercase).collect());
             continue;
         }
         let cells: Vec<&str> = if columns.is_some() && !line.contains('\t') {
@@ -108,25 +97,12 @@ fn table(format: &'static str, input: &str, defaults: &[&[&str]]) -> Result<Vec<
                 .iter()
                 .find(|d| d.len() == cells.len())
                 .map(|d| d.iter().map(|c| c.to_string()).collect())
-                .ok_or_else(|| {
-                    ParseError::line(format, number, "tab-separated default columns", line)
-                })?,
+                .ok_or_else(|| ParseError::line(format, number, "tab-separated default columns", line))?,
         };
         if names.len() != cells.len() {
-            return Err(ParseError::line(
-                format,
-                number,
-                "one value per header column",
-                line,
-            ));
+            return Err(ParseError::line(format, number, "one value per header column", line));
         }
-        rows.push((
-            number,
-            names
-                .into_iter()
-                .zip(cells.into_iter().map(str::to_string))
-                .collect(),
-        ));
+        rows.push((number, names.into_iter().zip(cells.into_iter().map(str::to_string)).collect()));
     }
     Ok(rows)
 }
@@ -138,10 +114,7 @@ pub fn parse_zfs_list(input: &str) -> Result<Vec<ZfsDataset>, ParseError> {
 
 /// Parses `zfs list -H -p -o COLUMNS` where the caller passes the same
 /// property names it gave to `-o`.
-pub fn parse_zfs_list_columns(
-    input: &str,
-    columns: &[&str],
-) -> Result<Vec<ZfsDataset>, ParseError> {
+pub fn parse_zfs_list_columns(input: &str, columns: &[&str]) -> Result<Vec<ZfsDataset>, ParseError> {
     let owned: Vec<String> = columns.iter().map(|c| c.to_ascii_lowercase()).collect();
     let borrowed: Vec<&str> = owned.iter().map(String::as_str).collect();
     parse_zfs_rows(table("zfs-list", input, &[&borrowed])?)
@@ -153,24 +126,13 @@ fn parse_zfs_rows(rows: Vec<Row>) -> Result<Vec<ZfsDataset>, ParseError> {
             let name = cells
                 .remove("name")
                 .filter(|n| !n.is_empty())
-                .ok_or_else(|| {
-                    ParseError::field("zfs-list", number, "name", "a dataset name", "")
-                })?;
+                .ok_or_else(|| ParseError::field("zfs-list", number, "name", "a dataset name", ""))?;
             let mut number_of = |key: &str| cells.remove(key).and_then(|v| ZfsNumber::parse(&v));
             let used = number_of("used");
             let avail = number_of("avail").or_else(|| number_of("available"));
             let refer = number_of("refer").or_else(|| number_of("referenced"));
-            let mountpoint = cells
-                .remove("mountpoint")
-                .and_then(|m| crate::text::dash_to_none(&m));
-            Ok(ZfsDataset {
-                name,
-                used,
-                avail,
-                refer,
-                mountpoint,
-                other: cells,
-            })
+            let mountpoint = cells.remove("mountpoint").and_then(|m| crate::text::dash_to_none(&m));
+            Ok(ZfsDataset { name, used, avail, refer, mountpoint, other: cells })
         })
         .collect()
 }
@@ -184,28 +146,15 @@ pub fn parse_zpool_list(input: &str) -> Result<Vec<ZpoolInfo>, ParseError> {
             let name = cells
                 .remove("name")
                 .filter(|n| !n.is_empty())
-                .ok_or_else(|| {
-                    ParseError::field("zpool-list", number, "name", "a pool name", "")
-                })?;
+                .ok_or_else(|| ParseError::field("zpool-list", number, "name", "a pool name", ""))?;
             let mut number_of = |key: &str| cells.remove(key).and_then(|v| ZfsNumber::parse(&v));
             let size = number_of("size");
             let alloc = number_of("alloc");
             let free = number_of("free");
             let frag = number_of("frag");
             let cap = number_of("cap");
-            let health = cells
-                .remove("health")
-                .and_then(|h| crate::text::dash_to_none(&h));
-            Ok(ZpoolInfo {
-                name,
-                size,
-                alloc,
-                free,
-                frag,
-                cap,
-                health,
-                other: cells,
-            })
+            let health = cells.remove("health").and_then(|h| crate::text::dash_to_none(&h));
+            Ok(ZpoolInfo { name, size, alloc, free, frag, cap, health, other: cells })
         })
         .collect()
 }
@@ -231,8 +180,7 @@ mod tests {
 
     #[test]
     fn zfs_custom_columns_and_errors() {
-        let ds =
-            parse_zfs_list_columns("p/a\ton\t/a\n", &["name", "jailed", "mountpoint"]).unwrap();
+        let ds = parse_zfs_list_columns("p/a\ton\t/a\n", &["name", "jailed", "mountpoint"]).unwrap();
         assert_eq!(ds[0].other.get("jailed").map(String::as_str), Some("on"));
         assert!(parse_zfs_list("p/a\t1\t2\n").is_err());
         assert!(parse_zfs_list("").unwrap().is_empty());

@@ -68,11 +68,7 @@ fn jls_verbose(input: &str) -> Result<Value, String> {
 }
 
 fn params_to_map(params: &jls::JlsParams) -> Value {
-    let map: BTreeMap<&str, Value> = params
-        .params
-        .iter()
-        .map(|p| (p.name.as_str(), to_value(&p.value)))
-        .collect();
+    let map: BTreeMap<&str, Value> = params.params.iter().map(|p| (p.name.as_str(), to_value(&p.value))).collect();
     to_value(&map)
 }
 
@@ -158,20 +154,14 @@ fn service_enabled(input: &str) -> Result<Value, String> {
 
 fn sysrc_all(input: &str) -> Result<Value, String> {
     let vars = sysrc::parse_sysrc_vars(input).map_err(err)?;
-    let map: BTreeMap<&str, &str> = vars
-        .iter()
-        .map(|v| (v.name.as_str(), v.value.as_str()))
-        .collect();
+    let map: BTreeMap<&str, &str> = vars.iter().map(|v| (v.name.as_str(), v.value.as_str())).collect();
     Ok(json!({ "vars": map }))
 }
 
 fn sysrc_set(input: &str) -> Result<Value, String> {
     let sections = bastille::parse_jail_sections(input).map_err(err)?;
     let [section] = sections.as_slice() else {
-        return Err(format!(
-            "expected one [jail]: section, got {}",
-            sections.len()
-        ));
+        return Err(format!("expected one [jail]: section, got {}", sections.len()));
     };
     let changes = sysrc::parse_sysrc_changes(&section.output).map_err(err)?;
     Ok(json!({ "jail": section.jail, "changes": to_value(&changes) }))
@@ -187,9 +177,7 @@ fn pkg_update(input: &str) -> Result<Value, String> {
 
 fn freebsd_version(input: &str) -> Result<Value, String> {
     let v = facts::parse_freebsd_version_ku(input).map_err(err)?;
-    Ok(
-        json!({ "kernel": v.kernel.version, "userland": v.userland.version, "raw_first_line": v.kernel.raw }),
-    )
+    Ok(json!({ "kernel": v.kernel.version, "userland": v.userland.version, "raw_first_line": v.kernel.raw }))
 }
 
 fn uname(input: &str) -> Result<Value, String> {
@@ -237,13 +225,7 @@ fn zpool_list(input: &str) -> Result<Value, String> {
 
 /// Checks that `actual` contains everything in `expected`; returns the
 /// differences with their JSON path.
-fn compare(
-    path: &str,
-    expected: &Value,
-    actual: &Value,
-    subset_keys: &[&str],
-    out: &mut Vec<String>,
-) {
+fn compare(path: &str, expected: &Value, actual: &Value, subset_keys: &[&str], out: &mut Vec<String>) {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             // An address given as a plain string in the expected file.
@@ -275,21 +257,14 @@ fn compare(
             }
         }
         (Value::String(s), Value::Object(a)) if a.contains_key("addr") => {
-            let plain = a.get("iface").is_none_or(Value::is_null)
-                && a.get("prefix").is_none_or(Value::is_null);
+            let plain = a.get("iface").is_none_or(Value::is_null) && a.get("prefix").is_none_or(Value::is_null);
             if a.get("addr") != Some(&Value::String(s.clone())) || !plain {
-                out.push(format!(
-                    "{path}: expected plain address {s:?}, got {actual}"
-                ));
+                out.push(format!("{path}: expected plain address {s:?}, got {actual}"));
             }
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                out.push(format!(
-                    "{path}: expected {} items, got {}: {actual}",
-                    e.len(),
-                    a.len()
-                ));
+                out.push(format!("{path}: expected {} items, got {}: {actual}", e.len(), a.len()));
                 return;
             }
             for (index, (want, have)) in e.iter().zip(a).enumerate() {
@@ -306,9 +281,7 @@ fn compare(
 }
 
 fn samples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("samples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("samples")
 }
 
 #[test]
@@ -321,10 +294,9 @@ fn every_sample_matches_its_expected_result() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for name in &names {
-        let Some(stem) = name.strip_suffix(".txt").or_else(|| {
-            name.strip_suffix(".json")
-                .filter(|s| !s.ends_with(".expected"))
-        }) else {
+        let Some(stem) =
+            name.strip_suffix(".txt").or_else(|| name.strip_suffix(".json").filter(|s| !s.ends_with(".expected")))
+        else {
             continue;
         };
         let expected_path = samples_dir().join(format!("{stem}.expected.json"));
@@ -332,13 +304,9 @@ fn every_sample_matches_its_expected_result() {
             failures.push(format!("{name}: no {stem}.expected.json"));
             continue;
         };
-        let Some((_, mapper, subset_keys)) = SAMPLE_PARSERS
-            .iter()
-            .find(|(prefix, _, _)| stem.starts_with(prefix))
+        let Some((_, mapper, subset_keys)) = SAMPLE_PARSERS.iter().find(|(prefix, _, _)| stem.starts_with(prefix))
         else {
-            failures.push(format!(
-                "{name}: no parser registered for this sample (add it to SAMPLE_PARSERS)"
-            ));
+            failures.push(format!("{name}: no parser registered for this sample (add it to SAMPLE_PARSERS)"));
             continue;
         };
         let input = fs::read_to_string(samples_dir().join(name)).expect("sample is UTF-8");
@@ -362,15 +330,6 @@ fn every_sample_matches_its_expected_result() {
         }
     }
     eprintln!("checked {checked} samples");
-    assert!(
-        checked > 0,
-        "no samples found in {}",
-        samples_dir().display()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} sample failure(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(checked > 0, "no samples found in {}", samples_dir().display());
+    assert!(failures.is_empty(), "{} sample failure(s):\n{}", failures.len(), failures.join("\n"));
 }

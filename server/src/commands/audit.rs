@@ -25,7 +25,9 @@ pub async fn verify(config: &Config) -> Result<ExitCode, String> {
 
 pub async fn export(config: &Config, format: ExportFormat, since: Option<&str>) -> Result<ExitCode, String> {
     let since = match since {
-        Some(d) => Some(warden_domain::timefmt::parse_date(d).ok_or(format!("--since {d:?}: use a date like 2026-12-01"))?),
+        Some(d) => {
+            Some(warden_domain::timefmt::parse_date(d).ok_or(format!("--since {d:?}: use a date like 2026-12-01"))?)
+        }
         None => None,
     };
     let db = super::open_db(config).await?;

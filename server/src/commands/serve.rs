@@ -48,14 +48,22 @@ pub async fn build_app(config: &Config) -> Result<(axum::Router, warden_backend:
     let url = config.database_url();
     let app = match db.kind() {
         DbKind::Sqlite => {
-            let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(4).connect(&url).await.map_err(|e| format!("session store: {e}"))?;
+            let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect(&url)
+                .await
+                .map_err(|e| format!("session store: {e}"))?;
             let store = SqliteStore::new(pool);
             store.migrate().await.map_err(|e| format!("session store: {e}"))?;
             tokio::spawn(store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(300)));
             router::build(state, store, idle)
         }
         DbKind::Postgres => {
-            let pool = sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(&url).await.map_err(|e| format!("session store: {e}"))?;
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(4)
+                .connect(&url)
+                .await
+                .map_err(|e| format!("session store: {e}"))?;
             let store = PostgresStore::new(pool);
             store.migrate().await.map_err(|e| format!("session store: {e}"))?;
             tokio::spawn(store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(300)));
@@ -87,7 +95,12 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
     if !std::path::Path::new(&site_root).join("pkg").join("warden.js").exists() {
         tracing::warn!(site_root = %site_root, "the browser bundle is missing (run `make build`); pages will work without JavaScript only");
     }
-    Ok(LeptosOptions::builder().output_name("warden").site_root(site_root).site_pkg_dir("pkg").site_addr(site_addr).build())
+    Ok(LeptosOptions::builder()
+        .output_name("warden")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(site_addr)
+        .build())
 }
 
 async fn shutdown_signal() {

@@ -30,15 +30,20 @@ pub async fn change_password(
 ) -> Response {
     const PAGE: &str = "/account";
     let (Some(caller), Some(view)) = (identity.caller(), identity.session.as_ref()) else {
-        return flash::failure(&session, AppError::Unauthenticated.into(), "change_password", BTreeMap::new(), PAGE).await;
+        return flash::failure(&session, AppError::Unauthenticated.into(), "change_password", BTreeMap::new(), PAGE)
+            .await;
     };
     if form.new_password != form.new_password_confirm {
         let e = AppError::field("new_password_confirm", "The two new passwords are not the same.");
         return flash::failure(&session, e.into(), "change_password", BTreeMap::new(), PAGE).await;
     }
     let s = &state.services;
-    match change_own_password(&s.db, &s.hasher, &caller, &view.key_hash, &form.current_password, &form.new_password).await {
-        Ok(()) => flash::success(&session, "Your password was changed. Your other sessions were signed out.", PAGE).await,
+    match change_own_password(&s.db, &s.hasher, &caller, &view.key_hash, &form.current_password, &form.new_password)
+        .await
+    {
+        Ok(()) => {
+            flash::success(&session, "Your password was changed. Your other sessions were signed out.", PAGE).await
+        }
         Err(e) => flash::failure(&session, e, "change_password", BTreeMap::new(), PAGE).await,
     }
 }

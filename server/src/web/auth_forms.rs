@@ -37,7 +37,11 @@ pub async fn login_submit(
             }
             if let Err(e) = session.insert(SESSION_KEY, ok.session_key).await {
                 tracing::error!(error = %e, "cannot store the session");
-                return flash::refusal(axum::http::StatusCode::SERVICE_UNAVAILABLE, "Try again", "The session could not be stored.");
+                return flash::refusal(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "Try again",
+                    "The session could not be stored.",
+                );
             }
             Redirect::to(safe_next(&form.next)).into_response()
         }
@@ -93,7 +97,12 @@ pub async fn setup_submit(
     let s = &state.services;
     match create_first_admin(&s.db, &s.hasher, &identity.visitor(), &token, &form.username, &form.password).await {
         Ok(actor) => {
-            flash::success(&session, format!("The admin account {} is ready. Sign in with it now.", actor.username), "/login").await
+            flash::success(
+                &session,
+                format!("The admin account {} is ready. Sign in with it now.", actor.username),
+                "/login",
+            )
+            .await
         }
         Err(e) => flash::failure(&session, e, "setup", values, &back).await,
     }

@@ -39,8 +39,16 @@ pub async fn export(
         Ok(b) => b,
         Err(e) => {
             return match e.into_app_error() {
-                AppError::Forbidden => flash::refusal(StatusCode::FORBIDDEN, "Not allowed", "Your role does not allow exporting the audit log."),
-                other => (StatusCode::from_u16(other.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), other.to_string()).into_response(),
+                AppError::Forbidden => flash::refusal(
+                    StatusCode::FORBIDDEN,
+                    "Not allowed",
+                    "Your role does not allow exporting the audit log.",
+                ),
+                other => (
+                    StatusCode::from_u16(other.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    other.to_string(),
+                )
+                    .into_response(),
             }
         }
     };

@@ -35,7 +35,9 @@ pub async fn failure(
     match error {
         AppError::Unauthenticated => Redirect::to("/login").into_response(),
         AppError::Forbidden => refusal(StatusCode::FORBIDDEN, "Not allowed", "Your role does not allow this action."),
-        AppError::NotFound => refusal(StatusCode::NOT_FOUND, "Not found", "This does not exist, or you are not allowed to see it."),
+        AppError::NotFound => {
+            refusal(StatusCode::NOT_FOUND, "Not found", "This does not exist, or you are not allowed to see it.")
+        }
         other => {
             let mut flash = Flash::new(FlashLevel::Error, other.to_string());
             flash.form = form.to_string();

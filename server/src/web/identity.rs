@@ -44,19 +44,21 @@ pub async fn resolve_identity(
         .collect::<String>();
     let key: Option<String> = session.get(SESSION_KEY).await.unwrap_or(None);
     let view = match key {
-        Some(key) => match resolve_session(&state.services.db, &state.services.sessions, &key).await {
-            Ok(view) => {
-                if view.is_none() {
-                    // Ended, expired or disabled: forget the stale key.
-                    let _ = session.remove::<String>(SESSION_KEY).await;
+        Some(key) => {
+            match resolve_session(&state.services.db, &state.services.sessions, &key).await {
+                Ok(view) => {
+                    if view.is_none() {
+                        // Ended, expired or disabled: forget the stale key.
+                        let _ = session.remove::<String>(SESSION_KEY).await;
+                    }
+                    view
                 }
-                view
+                Err(e) => {
+                    let app_error = e.into_app_error();
+                    return (axum::http::StatusCode::SERVICE_UNAVAILABLE, app_error.to_string()).into_response();
+                }
             }
-            Err(e) => {
-                let app_error = e.into_app_error();
-                return (axum::http::StatusCode::SERVICE_UNAVAILABLE, app_error.to_string()).into_response();
-            }
-        },
+        }
         None => None,
     };
     let path = request.uri().path().to_string();

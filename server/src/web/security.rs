@@ -69,7 +69,8 @@ pub async fn reject_cross_site(State(state): State<AppState>, request: Request, 
     }
     let h = request.headers();
     let text = |name: &str| h.get(name).and_then(|v| v.to_str().ok());
-    let Some(reason) = cross_site_reason(text("sec-fetch-site"), text("origin"), text("host"), &state.public_origin) else {
+    let Some(reason) = cross_site_reason(text("sec-fetch-site"), text("origin"), text("host"), &state.public_origin)
+    else {
         return next.run(request).await;
     };
     let identity = request.extensions().get::<RequestIdentity>();
@@ -84,7 +85,8 @@ pub async fn reject_cross_site(State(state): State<AppState>, request: Request, 
         let _ = e.into_app_error();
     }
     tracing::warn!(http.path = %path, reason = %reason, "cross-site request refused");
-    (StatusCode::FORBIDDEN, "Cross-site request refused: this form must be sent from Warden's own pages.").into_response()
+    (StatusCode::FORBIDDEN, "Cross-site request refused: this form must be sent from Warden's own pages.")
+        .into_response()
 }
 
 #[cfg(test)]

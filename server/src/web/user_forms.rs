@@ -40,7 +40,16 @@ pub async fn create(
     };
     match result {
         Ok(user) => {
-            flash::success(&session, format!("User {} created with the role {}.", user.username, user.role), "/admin/users").await
+            flash::success(
+                &session,
+                format!(
+                    "User {} created with the role {}.",
+                    user.username,
+                    warden_domain::users::role_label(user.role)
+                ),
+                "/admin/users",
+            )
+            .await
         }
         Err(e) => {
             let values = flash::keep(&[("username", &form.username), ("role", &form.role)]);
@@ -80,7 +89,9 @@ async fn set_disabled(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) if disabled => flash::success(&session, "The account is disabled and its sessions are ended.", &page).await,
+        Ok(()) if disabled => {
+            flash::success(&session, "The account is disabled and its sessions are ended.", &page).await
+        }
         Ok(()) => flash::success(&session, "The account is enabled again.", &page).await,
         Err(e) => flash::failure(&session, e, "account", BTreeMap::new(), &page).await,
     }
@@ -154,5 +165,53 @@ pub async fn end_session(
     match result {
         Ok(()) => flash::success(&session, "The session was ended.", &page).await,
         Err(e) => flash::failure(&session, e, "sessions", BTreeMap::new(), &page).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct GrantForm {
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    group_role: String,
+}
+
+/// Gives the user a role in one group (replacing the one they had there).
+pub async fn grant(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(identity): Extension<RequestIdentity>,
+    Path(id): Path<i64>,
+    Form(form): Form<GrantForm>,
+) -> Response {
+    let page = format!("/admin/users/{id}");
+    let result = match caller_of(&identity) {
+        Ok(caller) => access::grant_group_role(&state.services.db, &caller, id, &form.group, &form.group_role).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => flash::success(&session, format!("Role {} granted in {}.", form.group_role, form.group), &page).await,
+        Err(e) => {
+            let values = flash::keep(&[("group", &form.group), ("group_role", &form.group_role)]);
+            flash::failure(&session, e, "grant", values, &page).await
+        }
+    }
+}
+
+/// Takes away the user's role in one group.
+pub async fn revoke(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(identity): Extension<RequestIdentity>,
+    Path((id, group_id)): Path<(i64, i64)>,
+) -> Response {
+    let page = format!("/admin/users/{id}");
+    let result = match caller_of(&identity) {
+        Ok(caller) => access::revoke_group_role(&state.services.db, &caller, id, group_id).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => flash::success(&session, "The role in that group was removed.", &page).await,
+        Err(e) => flash::failure(&session, e, "grants", BTreeMap::new(), &page).await,
     }
 }

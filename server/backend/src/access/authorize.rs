@@ -28,7 +28,7 @@ pub async fn authorize(db: &Db, caller: &Caller, permission: Permission, scope: 
     }
     let mut tx = db.begin_write().await?;
     let record = AuditRecord::new(Who::actor(&caller.actor, &caller.ip), "permission.denied", format!("{scope:?}"), Outcome::Denied)
-        .details(serde_json::json!({ "permission": format!("{permission:?}"), "role": caller.actor.role.as_str() }));
+        .details(serde_json::json!({ "permission": format!("{permission:?}"), "role": warden_domain::users::role_label(caller.actor.role) }));
     append(&mut tx, db.kind(), record).await?;
     tx.commit().await?;
     Err(AppError::Forbidden.into())

@@ -1,6 +1,7 @@
 //! Signing in and out, and turning a session cookie back into an [`Actor`].
 
 use crate::access::authorize::Visitor;
+use crate::access::grants::{load_actor, parse_global_role};
 use crate::access::throttle::{limited, record_failure, ThrottlePolicy};
 use crate::access::{random_token, token_hash, PasswordHasher};
 use crate::audit::{append, AuditRecord, Who};
@@ -9,7 +10,7 @@ use crate::db::Db;
 use crate::error::Result;
 use sqlx::Row;
 use warden_domain::audit::Outcome;
-use warden_domain::{Actor, AppError, Role};
+use warden_domain::{Actor, AppError};
 
 /// How long a sign-in lasts.
 #[derive(Debug, Clone, Copy)]
@@ -58,10 +59,9 @@ pub async fn login(
         if let Some(reason) = limited(&mut tx, throttle, &username, &visitor.ip, now).await? {
             audit_failure(&mut tx, db, visitor, &username, reason).await?;
             tx.commit().await?;
-            return Err(AppError::Unavailable(
-                "Too many failed sign-ins. Wait a few minutes, then try again.".into(),
-            )
-            .into());
+            return Err(
+                AppError::Unavailable("Too many failed sign-ins. Wait a few minutes, then try again.".into()).into()
+            );
         }
         tx.commit().await?;
     }
@@ -87,11 +87,8 @@ pub async fn login(
         return Err(AppError::field("password", BAD_CREDENTIALS).into());
     }
     let row = row.expect("checked above");
-    let actor = Actor {
-        user_id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        role: row.try_get::<String, _>("role")?.parse::<Role>().map_err(crate::BackendError::Other)?,
-    };
+    let role = parse_global_role(row.try_get("role")?)?;
+    let actor = load_actor(&mut *tx, row.try_get("id")?, row.try_get("username")?, role).await?;
     let session_key = random_token(32);
     sqlx::query(
         "INSERT INTO user_sessions (key_hash, handle, user_id, created_at, last_seen_at, ip, user_agent) \
@@ -105,15 +102,29 @@ pub async fn login(
     .bind(visitor.user_agent.chars().take(200).collect::<String>())
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2").bind(now).bind(actor.user_id).execute(&mut *tx).await?;
-    append(&mut tx, db.kind(), AuditRecord::new(Who::actor(&actor, &visitor.ip), "login.success", &actor.username, Outcome::Success)).await?;
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await?;
+    append(
+        &mut tx,
+        db.kind(),
+        AuditRecord::new(Who::actor(&actor, &visitor.ip), "login.success", &actor.username, Outcome::Success),
+    )
+    .await?;
     tx.commit().await?;
     Ok(LoginOk { actor, session_key })
 }
 
 async fn audit_failure(tx: &mut crate::db::Tx, db: &Db, visitor: &Visitor, username: &str, reason: &str) -> Result<()> {
-    let record = AuditRecord::new(Who::anonymous(&visitor.ip), "login.failure", username.chars().take(64).collect::<String>(), Outcome::Failure)
-        .details(serde_json::json!({ "reason": reason }));
+    let record = AuditRecord::new(
+        Who::anonymous(&visitor.ip),
+        "login.failure",
+        username.chars().take(64).collect::<String>(),
+        Outcome::Failure,
+    )
+    .details(serde_json::json!({ "reason": reason }));
     append(tx, db.kind(), record).await?;
     Ok(())
 }
@@ -146,19 +157,20 @@ pub async fn resolve_session(db: &Db, policy: &SessionPolicy, session_key: &str)
             .execute(db.pool())
             .await?;
     }
-    let actor = Actor {
-        user_id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        role: row.try_get::<String, _>("role")?.parse::<Role>().map_err(crate::BackendError::Other)?,
-    };
+    let role = parse_global_role(row.try_get("role")?)?;
+    let actor = load_actor(db.pool(), row.try_get("id")?, row.try_get("username")?, role).await?;
     Ok(Some(SessionView { actor, key_hash, created_at }))
 }
 
 /// Ends this sign-in: the session row goes, and the audit says so.
 pub async fn logout(db: &Db, actor: &Actor, ip: &str, session_key: &str) -> Result<()> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM user_sessions WHERE key_hash = $1").bind(token_hash(session_key)).execute(&mut *tx).await?;
-    append(&mut tx, db.kind(), AuditRecord::new(Who::actor(actor, ip), "logout", &actor.username, Outcome::Success)).await?;
+    sqlx::query("DELETE FROM user_sessions WHERE key_hash = $1")
+        .bind(token_hash(session_key))
+        .execute(&mut *tx)
+        .await?;
+    append(&mut tx, db.kind(), AuditRecord::new(Who::actor(actor, ip), "logout", &actor.username, Outcome::Success))
+        .await?;
     tx.commit().await?;
     Ok(())
 }

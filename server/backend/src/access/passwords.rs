@@ -51,7 +51,9 @@ impl PasswordHasher {
         let hash = hash.map(str::to_string).unwrap_or_else(|| self.dummy_hash.as_ref().clone());
         let ok = self
             .pool
-            .run(move || PasswordHash::new(&hash).map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok()))
+            .run(move || {
+                PasswordHash::new(&hash).map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+            })
             .await?
             .map_err(|e| BackendError::Hashing(e.to_string()))?;
         Ok(ok && exists)

@@ -57,7 +57,8 @@ pub async fn create_first_admin(
     username: &str,
     password: &str,
 ) -> Result<Actor> {
-    let username: Username = username.trim().parse().map_err(|e: warden_domain::NameError| AppError::field("username", e.0))?;
+    let username: Username =
+        username.trim().parse().map_err(|e: warden_domain::NameError| AppError::field("username", e.0))?;
     validate_new_password("password", password, username.as_str())?;
     if !setup_token_is_valid(db, token).await? {
         return Err(AppError::NotFound.into());
@@ -66,18 +67,21 @@ pub async fn create_first_admin(
     let mut tx = db.begin_write().await?;
     // Re-checked inside the write transaction: two setup submits cannot both win.
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&mut *tx).await?.try_get("n")?;
-    let deleted = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
+    let deleted =
+        sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
     if n > 0 || deleted.rows_affected() == 0 {
         return Err(AppError::NotFound.into());
     }
-    let id = insert_user(&mut tx, &username, Role::Admin, &hash).await?;
-    let actor = Actor { user_id: id, username: username.to_string(), role: Role::Admin };
+    let id = insert_user(&mut tx, &username, Some(Role::Admin), &hash).await?;
+    let actor = Actor { user_id: id, username: username.to_string(), role: Some(Role::Admin), group_roles: Vec::new() };
     let who = Who::actor(&actor, &visitor.ip);
-    append(&mut tx, db.kind(), AuditRecord::new(who.clone(), "setup.completed", username.as_str(), Outcome::Success)).await?;
+    append(&mut tx, db.kind(), AuditRecord::new(who.clone(), "setup.completed", username.as_str(), Outcome::Success))
+        .await?;
     append(
         &mut tx,
         db.kind(),
-        AuditRecord::new(who, "user.created", username.as_str(), Outcome::Success).details(serde_json::json!({ "role": "admin" })),
+        AuditRecord::new(who, "user.created", username.as_str(), Outcome::Success)
+            .details(serde_json::json!({ "role": "admin" })),
     )
     .await?;
     tx.commit().await?;

@@ -21,7 +21,13 @@ impl Default for ThrottlePolicy {
 }
 
 /// Which limit, if any, is reached.
-pub(crate) async fn limited(tx: &mut Tx, policy: &ThrottlePolicy, username: &str, ip: &str, now: i64) -> Result<Option<&'static str>> {
+pub(crate) async fn limited(
+    tx: &mut Tx,
+    policy: &ThrottlePolicy,
+    username: &str,
+    ip: &str,
+    now: i64,
+) -> Result<Option<&'static str>> {
     let since = now - policy.window_ms;
     let by_user: i64 = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE username = $1 AND at >= $2")
         .bind(username)

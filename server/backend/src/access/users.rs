@@ -6,6 +6,7 @@
 //! write transaction opens (hashing takes a while; the SQLite write lock must
 //! not wait for it), and commits the change together with its audit record.
 
+use crate::access::grants::parse_global_role;
 use crate::access::throttle::{limited, record_failure, ThrottlePolicy};
 use crate::access::{authorize, validate_new_password, Caller, PasswordHasher};
 use crate::audit::{append, AuditRecord, Who};
@@ -17,7 +18,7 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 use warden_domain::audit::Outcome;
-use warden_domain::users::UserSummary;
+use warden_domain::users::{role_label, UserSummary};
 use warden_domain::{AppError, FieldErrors, Permission, Role, Scope, Username};
 
 mod sessions;
@@ -30,7 +31,12 @@ const LAST_ADMIN: &str = "Warden needs at least one enabled admin; make another 
 /// Inserts a user row (all timestamps now) and returns its id. A unique
 /// violation (two submits racing past the existence check) becomes the same
 /// field error as the check itself.
-pub(crate) async fn insert_user(tx: &mut Tx, username: &Username, role: Role, password_hash: &str) -> Result<i64> {
+pub(crate) async fn insert_user(
+    tx: &mut Tx,
+    username: &Username,
+    role: Option<Role>,
+    password_hash: &str,
+) -> Result<i64> {
     let now = now_ms();
     let row = sqlx::query(
         "INSERT INTO users (username, password_hash, role, created_at, updated_at, password_changed_at) \
@@ -38,7 +44,7 @@ pub(crate) async fn insert_user(tx: &mut Tx, username: &Username, role: Role, pa
     )
     .bind(username.as_str())
     .bind(password_hash)
-    .bind(role.as_str())
+    .bind(role.map(Role::as_str))
     .bind(now)
     .fetch_one(&mut **tx)
     .await
@@ -52,9 +58,7 @@ pub(crate) async fn insert_user(tx: &mut Tx, username: &Username, role: Role, pa
 /// All users, ordered by username.
 pub async fn list_users(db: &Db, caller: &Caller) -> Result<Vec<UserSummary>> {
     authorize(db, caller, Permission::UserAdmin, &Scope::Global).await?;
-    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY username"))
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY username")).fetch_all(db.pool()).await?;
     rows.iter().map(summary_from_row).collect()
 }
 
@@ -75,7 +79,7 @@ pub async fn create_user(
 ) -> Result<UserSummary> {
     authorize(db, caller, Permission::UserAdmin, &Scope::Global).await?;
     let (username, role) = validate_new_user(username, role, password)?;
-    if !caller.actor.role.covers(role) {
+    if !may_hand_out(caller, role) {
         return Err(AppError::Forbidden.into());
     }
     let id = create_validated(db, hasher, Who::actor(&caller.actor, &caller.ip), &username, role, password).await?;
@@ -84,7 +88,13 @@ pub async fn create_user(
 
 /// `warden user add`: run by the host's root, so there is no caller and no
 /// permission check, but the same validation and an audit row from `system:cli`.
-pub async fn add_user_from_cli(db: &Db, hasher: &PasswordHasher, username: &str, role: &str, password: &str) -> Result<i64> {
+pub async fn add_user_from_cli(
+    db: &Db,
+    hasher: &PasswordHasher,
+    username: &str,
+    role: &str,
+    password: &str,
+) -> Result<i64> {
     let (username, role) = validate_new_user(username, role, password)?;
     create_validated(db, hasher, Who::system("cli"), &username, role, password).await
 }
@@ -95,7 +105,7 @@ pub async fn set_disabled(db: &Db, caller: &Caller, user_id: i64, disabled: bool
     authorize(db, caller, Permission::UserAdmin, &Scope::Global).await?;
     let mut tx = db.begin_write().await?;
     let user = load_user(&mut *tx, user_id).await?;
-    if !caller.actor.role.covers(user.role) {
+    if !may_hand_out(caller, user.role) {
         return Err(AppError::Forbidden.into());
     }
     if disabled && user_id == caller.actor.user_id {
@@ -105,7 +115,7 @@ pub async fn set_disabled(db: &Db, caller: &Caller, user_id: i64, disabled: bool
         // Already so: nothing changes, nothing to audit.
         return Ok(());
     }
-    if disabled && user.role == Role::Admin && enabled_admins(&mut tx, db.kind()).await? <= 1 {
+    if disabled && user.role == Some(Role::Admin) && enabled_admins(&mut tx, db.kind()).await? <= 1 {
         return Err(AppError::Conflict(LAST_ADMIN.into()).into());
     }
     let now = now_ms();
@@ -121,7 +131,8 @@ pub async fn set_disabled(db: &Db, caller: &Caller, user_id: i64, disabled: bool
     } else {
         ("user.enabled", json!({}))
     };
-    let record = AuditRecord::new(Who::actor(&caller.actor, &caller.ip), action, &user.username, Outcome::Success).details(details);
+    let record = AuditRecord::new(Who::actor(&caller.actor, &caller.ip), action, &user.username, Outcome::Success)
+        .details(details);
     append(&mut tx, db.kind(), record).await?;
     tx.commit().await?;
     Ok(())
@@ -132,12 +143,12 @@ pub async fn set_disabled(db: &Db, caller: &Caller, user_id: i64, disabled: bool
 pub async fn change_role(db: &Db, caller: &Caller, user_id: i64, role: &str) -> Result<()> {
     authorize(db, caller, Permission::UserAdmin, &Scope::Global).await?;
     let new_role = parse_role(role)?;
-    if !caller.actor.role.covers(new_role) {
+    if !may_hand_out(caller, new_role) {
         return Err(AppError::Forbidden.into());
     }
     let mut tx = db.begin_write().await?;
     let user = load_user(&mut *tx, user_id).await?;
-    if !caller.actor.role.covers(user.role) {
+    if !may_hand_out(caller, user.role) {
         return Err(AppError::Forbidden.into());
     }
     if user_id == caller.actor.user_id {
@@ -146,17 +157,18 @@ pub async fn change_role(db: &Db, caller: &Caller, user_id: i64, role: &str) -> 
     if user.role == new_role {
         return Ok(());
     }
-    if user.role == Role::Admin && !user.disabled && enabled_admins(&mut tx, db.kind()).await? <= 1 {
+    if user.role == Some(Role::Admin) && !user.disabled && enabled_admins(&mut tx, db.kind()).await? <= 1 {
         return Err(AppError::Conflict(LAST_ADMIN.into()).into());
     }
     sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
-        .bind(new_role.as_str())
+        .bind(new_role.map(Role::as_str))
         .bind(now_ms())
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    let record = AuditRecord::new(Who::actor(&caller.actor, &caller.ip), "user.role_changed", &user.username, Outcome::Success)
-        .details(json!({ "from": user.role.as_str(), "to": new_role.as_str() }));
+    let record =
+        AuditRecord::new(Who::actor(&caller.actor, &caller.ip), "user.role_changed", &user.username, Outcome::Success)
+            .details(json!({ "from": role_label(user.role), "to": role_label(new_role) }));
     append(&mut tx, db.kind(), record).await?;
     tx.commit().await?;
     Ok(())
@@ -168,28 +180,37 @@ pub async fn change_role(db: &Db, caller: &Caller, user_id: i64, role: &str) -> 
 pub async fn reset_password(db: &Db, hasher: &PasswordHasher, caller: &Caller, user_id: i64) -> Result<String> {
     authorize(db, caller, Permission::UserAdmin, &Scope::Global).await?;
     let user = load_user(db.pool(), user_id).await?;
-    if !caller.actor.role.covers(user.role) {
+    if !may_hand_out(caller, user.role) {
         return Err(AppError::Forbidden.into());
     }
     if user_id == caller.actor.user_id {
-        return Err(AppError::Conflict("Use “Change password” for your own account; it asks for the current one.".into()).into());
+        return Err(AppError::Conflict(
+            "Use “Change password” for your own account; it asks for the current one.".into(),
+        )
+        .into());
     }
     let password = one_time_password();
     let hash = hasher.hash(&password).await?;
     let mut tx = db.begin_write().await?;
     let now = now_ms();
-    let updated = sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE id = $3")
-        .bind(&hash)
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    let updated =
+        sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE id = $3")
+            .bind(&hash)
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound.into());
     }
     let ended = end_all_sessions(&mut tx, user_id).await?;
-    let record = AuditRecord::new(Who::actor(&caller.actor, &caller.ip), "user.password_reset", &user.username, Outcome::Success)
-        .details(json!({ "sessions_ended": ended }));
+    let record = AuditRecord::new(
+        Who::actor(&caller.actor, &caller.ip),
+        "user.password_reset",
+        &user.username,
+        Outcome::Success,
+    )
+    .details(json!({ "sessions_ended": ended }));
     append(&mut tx, db.kind(), record).await?;
     tx.commit().await?;
     Ok(password)
@@ -210,7 +231,9 @@ pub async fn change_own_password(
         .bind(caller.actor.user_id)
         .fetch_optional(db.pool())
         .await?;
-    let Some(row) = row else { return Err(AppError::Unauthenticated.into()) };
+    let Some(row) = row else {
+        return Err(AppError::Unauthenticated.into());
+    };
     if row.try_get::<Option<i64>, _>("disabled_at")?.is_some() {
         return Err(AppError::Unauthenticated.into());
     }
@@ -229,7 +252,9 @@ pub async fn change_own_password(
                 .details(json!({ "reason": "throttled" }));
             append(&mut tx, db.kind(), record).await?;
             tx.commit().await?;
-            return Err(AppError::Unavailable("Too many wrong passwords. Wait a few minutes, then try again.".into()).into());
+            return Err(
+                AppError::Unavailable("Too many wrong passwords. Wait a few minutes, then try again.".into()).into()
+            );
         }
         tx.commit().await?;
     }
@@ -272,7 +297,7 @@ pub async fn change_own_password(
 }
 
 /// Checks every field of a new user at once, so the form can show all problems.
-fn validate_new_user(username: &str, role: &str, password: &str) -> Result<(Username, Role), AppError> {
+fn validate_new_user(username: &str, role: &str, password: &str) -> Result<(Username, Option<Role>), AppError> {
     let mut errors = FieldErrors::new();
     let raw = username.trim();
     let parsed_name = raw.parse::<Username>().map_err(|e| errors.entry("username".into()).or_default().push(e.0)).ok();
@@ -294,12 +319,32 @@ fn merge(errors: &mut FieldErrors, e: AppError) {
     }
 }
 
-fn parse_role(role: &str) -> Result<Role, AppError> {
-    role.trim().parse::<Role>().map_err(|m| AppError::field("role", m))
+/// A global role from a form or the command line: a role name, or `none`
+/// for a user who holds roles in groups only.
+fn parse_role(role: &str) -> Result<Option<Role>, AppError> {
+    match role.trim() {
+        "none" => Ok(None),
+        r => r.parse::<Role>().map(Some).map_err(|_| {
+            AppError::field("role", "Choose one of: admin, operator, viewer, auditor, or none (roles in groups only).")
+        }),
+    }
+}
+
+/// "A role can grant only what it holds": a caller may hand out (or act on a
+/// user holding) a global role only when their own global role covers it.
+fn may_hand_out(caller: &Caller, role: Option<Role>) -> bool {
+    role.is_none_or(|r| caller.actor.covers(r))
 }
 
 /// Hash first, then one short write transaction: existence check, insert, audit.
-async fn create_validated(db: &Db, hasher: &PasswordHasher, who: Who, username: &Username, role: Role, password: &str) -> Result<i64> {
+async fn create_validated(
+    db: &Db,
+    hasher: &PasswordHasher,
+    who: Who,
+    username: &Username,
+    role: Option<Role>,
+    password: &str,
+) -> Result<i64> {
     let hash = hasher.hash(password).await?;
     let mut tx = db.begin_write().await?;
     let exists = sqlx::query("SELECT id FROM users WHERE username = $1")
@@ -311,7 +356,8 @@ async fn create_validated(db: &Db, hasher: &PasswordHasher, who: Who, username: 
         return Err(AppError::field("username", TAKEN).into());
     }
     let id = insert_user(&mut tx, username, role, &hash).await?;
-    let record = AuditRecord::new(who, "user.created", username.as_str(), Outcome::Success).details(json!({ "role": role.as_str() }));
+    let record = AuditRecord::new(who, "user.created", username.as_str(), Outcome::Success)
+        .details(json!({ "role": role_label(role) }));
     append(&mut tx, db.kind(), record).await?;
     tx.commit().await?;
     Ok(id)
@@ -332,7 +378,7 @@ fn summary_from_row(row: &AnyRow) -> Result<UserSummary> {
     Ok(UserSummary {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
-        role: row.try_get::<String, _>("role")?.parse::<Role>().map_err(BackendError::Other)?,
+        role: parse_global_role(row.try_get("role")?)?,
         disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
         created_at: row.try_get("created_at")?,
         last_login_at: row.try_get("last_login_at")?,
@@ -354,7 +400,11 @@ async fn enabled_admins(tx: &mut Tx, kind: DbKind) -> Result<usize> {
 /// Deletes every session row of the user: those browsers are signed out at
 /// their next request. Returns how many there were.
 async fn end_all_sessions(tx: &mut Tx, user_id: i64) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM user_sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?.rows_affected())
+    Ok(sqlx::query("DELETE FROM user_sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
 }
 
 /// Four groups of five, e.g. `k3tq9-...`: 100 bits from an alphabet without

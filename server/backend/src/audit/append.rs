@@ -70,9 +70,7 @@ pub async fn append(tx: &mut Tx, kind: DbKind, record: AuditRecord) -> Result<i6
     if kind == DbKind::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(707101)").execute(&mut **tx).await?;
     }
-    let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await?;
+    let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     let (prev_id, prev_hash) = match last {
         Some(row) => (row.try_get::<i64, _>("id")?, row.try_get::<String, _>("hash")?),
         None => (0, GENESIS_HASH.to_string()),

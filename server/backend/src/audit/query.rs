@@ -1,6 +1,7 @@
 //! The audit page: filtered, newest first, paged on the server.
 
 use crate::access::{authorize, Caller};
+pub(crate) use crate::db::filter::{bind_all, escape_like, Bind};
 use crate::db::Db;
 use crate::error::Result;
 use sqlx::any::AnyRow;
@@ -9,13 +10,6 @@ use warden_domain::audit::{AuditEntry, AuditFilter, AuditPage, Outcome};
 use warden_domain::{Permission, Scope};
 
 pub const MAX_PER_PAGE: u32 = 200;
-
-/// A bind value for a dynamically built WHERE clause.
-#[derive(Debug, Clone)]
-pub(crate) enum Bind {
-    Text(String),
-    Int(i64),
-}
 
 /// Builds `WHERE …` for a filter with `$n` placeholders numbered from 1.
 pub(crate) fn where_clause(filter: &AuditFilter) -> (String, Vec<Bind>) {
@@ -48,34 +42,6 @@ pub(crate) fn where_clause(filter: &AuditFilter) -> (String, Vec<Bind>) {
     (sql, binds)
 }
 
-/// `%` and `_` typed by a user are literal characters, not wildcards: they
-/// are escaped with `\` (the clauses say `ESCAPE '\'`, portable to SQLite
-/// and PostgreSQL). Dropping them instead would make `user.role_changed`
-/// match nothing.
-fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-pub(crate) fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &[Bind],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for b in binds {
-        q = match b {
-            Bind::Text(s) => q.bind(s.clone()),
-            Bind::Int(i) => q.bind(*i),
-        };
-    }
-    q
-}
-
 pub(crate) fn entry_from_row(row: &AnyRow) -> Result<AuditEntry> {
     let outcome: String = row.try_get("outcome")?;
     Ok(AuditEntry {
@@ -94,7 +60,13 @@ pub(crate) fn entry_from_row(row: &AnyRow) -> Result<AuditEntry> {
 pub(crate) const COLUMNS: &str = "id, at, actor, action, target, outcome, ip, details, hash";
 
 /// One page of the audit log for an auditor or admin.
-pub async fn list_page_as(db: &Db, caller: &Caller, filter: &AuditFilter, page: u32, per_page: u32) -> Result<AuditPage> {
+pub async fn list_page_as(
+    db: &Db,
+    caller: &Caller,
+    filter: &AuditFilter,
+    page: u32,
+    per_page: u32,
+) -> Result<AuditPage> {
     authorize(db, caller, Permission::AuditRead, &Scope::Global).await?;
     list_page(db, filter, page, per_page).await
 }
@@ -133,11 +105,5 @@ mod tests {
         assert_eq!(sql, " WHERE actor = $1 AND outcome = $2 AND at >= $3");
         assert_eq!(binds.len(), 3);
         assert_eq!(where_clause(&AuditFilter::default()).0, "");
-    }
-
-    #[test]
-    fn like_wildcards_typed_by_users_are_escaped() {
-        assert_eq!(escape_like("a%b_c\\d"), "a\\%b\\_c\\\\d");
-        assert_eq!(escape_like("user.role_changed"), "user.role\\_changed");
     }
 }

@@ -147,13 +147,25 @@ pub fn visitor() -> Visitor {
 }
 
 pub fn caller(user_id: i64, username: &str, role: Role) -> Caller {
-    Caller { actor: Actor { user_id, username: username.into(), role }, ip: "127.0.0.1".into() }
+    Caller {
+        actor: Actor { user_id, username: username.into(), role: Some(role), group_roles: Vec::new() },
+        ip: "127.0.0.1".into(),
+    }
 }
 
 /// A user created like `warden user add` does, with password [`PW`].
 pub async fn add(db: &Db, username: &str, role: Role) -> Caller {
     let id = add_user_from_cli(db, &hasher(), username, role.as_str(), PW).await.expect("add user");
     caller(id, username, role)
+}
+
+/// A user with no global role (roles in groups only), with password [`PW`].
+pub async fn add_none(db: &Db, username: &str) -> Caller {
+    let id = add_user_from_cli(db, &hasher(), username, "none", PW).await.expect("add user");
+    Caller {
+        actor: Actor { user_id: id, username: username.into(), role: None, group_roles: Vec::new() },
+        ip: "127.0.0.1".into(),
+    }
 }
 
 /// The user-facing error inside a back-end error; panics on internal ones.

@@ -34,12 +34,7 @@ pub struct HostSysctls {
 impl HostSysctls {
     /// Picks the known OIDs out of parsed entries; unknown ones are ignored.
     pub fn from_entries(entries: &[SysctlEntry]) -> Self {
-        let get = |name: &str| {
-            entries
-                .iter()
-                .find(|e| e.name == name)
-                .map(|e| e.value.trim())
-        };
+        let get = |name: &str| entries.iter().find(|e| e.name == name).map(|e| e.value.trim());
         let flag = |name: &str| get(name).and_then(|v| v.parse::<u8>().ok()).map(|v| v != 0);
         HostSysctls {
             ncpu: get("hw.ncpu").and_then(|v| v.parse().ok()),
@@ -54,10 +49,7 @@ impl HostSysctls {
 }
 
 fn is_oid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' || c == '%')
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' || c == '%')
 }
 
 /// Parses `sysctl name...` output: `name: value` per line. A line that is not
@@ -70,15 +62,10 @@ pub fn parse_sysctl_named(input: &str) -> Result<Vec<SysctlEntry>, ParseError> {
         if line.starts_with("sysctl: ") {
             continue;
         }
-        let split = line
-            .split_once(": ")
-            .or_else(|| line.strip_suffix(':').map(|n| (n, "")));
+        let split = line.split_once(": ").or_else(|| line.strip_suffix(':').map(|n| (n, "")));
         match split {
             Some((name, value)) if is_oid_name(name) => {
-                entries.push(SysctlEntry {
-                    name: name.to_string(),
-                    value: value.to_string(),
-                });
+                entries.push(SysctlEntry { name: name.to_string(), value: value.to_string() });
             }
             _ if line.trim().is_empty() && entries.is_empty() => {}
             _ => match entries.last_mut() {
@@ -102,18 +89,12 @@ pub fn parse_sysctl_named(input: &str) -> Result<Vec<SysctlEntry>, ParseError> {
 pub fn parse_sysctl_values(input: &str, names: &[&str]) -> Result<Vec<SysctlEntry>, ParseError> {
     let values: Vec<&str> = numbered_lines(input).map(|(_, l)| l).collect();
     if values.len() != names.len() {
-        return Err(ParseError::end(
-            "sysctl-n",
-            "one value line per requested OID",
-        ));
+        return Err(ParseError::end("sysctl-n", "one value line per requested OID"));
     }
     Ok(names
         .iter()
         .zip(values)
-        .map(|(name, value)| SysctlEntry {
-            name: name.to_string(),
-            value: value.to_string(),
-        })
+        .map(|(name, value)| SysctlEntry { name: name.to_string(), value: value.to_string() })
         .collect())
 }
 
@@ -137,8 +118,7 @@ mod tests {
 
     #[test]
     fn multi_line_value_and_errors() {
-        let entries =
-            parse_sysctl_named("kern.conftxt: options\tA\nmachine amd64\nhw.ncpu: 2\n").unwrap();
+        let entries = parse_sysctl_named("kern.conftxt: options\tA\nmachine amd64\nhw.ncpu: 2\n").unwrap();
         assert_eq!(entries[0].value, "options\tA\nmachine amd64");
         assert!(parse_sysctl_named("garbage here\n").is_err());
         assert!(parse_sysctl_named("").unwrap().is_empty());

@@ -39,12 +39,7 @@ pub(super) fn tokenize(input: &str) -> Result<Vec<(usize, Token)>, ParseError> {
                         }
                         (Some('\n'), _) => line += 1,
                         (None, _) => {
-                            return Err(ParseError::line(
-                                FORMAT,
-                                start_line,
-                                "`*/` closing the comment",
-                                "/*",
-                            ))
+                            return Err(ParseError::line(FORMAT, start_line, "`*/` closing the comment", "/*"))
                         }
                         _ => {}
                     }
@@ -66,14 +61,7 @@ pub(super) fn tokenize(input: &str) -> Result<Vec<(usize, Token)>, ParseError> {
                 index += 1;
                 loop {
                     match chars.get(index) {
-                        None => {
-                            return Err(ParseError::line(
-                                FORMAT,
-                                start_line,
-                                "a closing quote",
-                                &value,
-                            ))
-                        }
+                        None => return Err(ParseError::line(FORMAT, start_line, "a closing quote", &value)),
                         Some(&q) if q == c => break,
                         Some('\\') if c == '"' => {
                             index += 1;

@@ -51,10 +51,8 @@ pub struct JlsJsonJail {
 
 /// Parses `jls --libxo json` output (also `json,pretty`).
 pub fn parse_jls_json(input: &str) -> Result<JlsJson, ParseError> {
-    let document: Value = serde_json::from_str(input).map_err(|e| ParseError::InvalidJson {
-        format: FORMAT,
-        message: e.to_string(),
-    })?;
+    let document: Value =
+        serde_json::from_str(input).map_err(|e| ParseError::InvalidJson { format: FORMAT, message: e.to_string() })?;
     let Value::Object(top) = document else {
         return Err(invalid("the top level is not an object"));
     };
@@ -82,40 +80,27 @@ pub fn parse_jls_json(input: &str) -> Result<JlsJson, ParseError> {
 }
 
 fn invalid(message: &str) -> ParseError {
-    ParseError::InvalidJson {
-        format: FORMAT,
-        message: message.to_string(),
-    }
+    ParseError::InvalidJson { format: FORMAT, message: message.to_string() }
 }
 
 fn jail_from_value(index: usize, value: Value) -> Result<JlsJsonJail, ParseError> {
     let Value::Object(map) = value else {
-        return Err(ParseError::InvalidJson {
-            format: FORMAT,
-            message: format!("jail #{index} is not an object"),
-        });
+        return Err(ParseError::InvalidJson { format: FORMAT, message: format!("jail #{index} is not an object") });
     };
     let params: BTreeMap<String, Value> = map.into_iter().collect();
     let number = |key: &str| -> Result<Option<u32>, ParseError> {
         match params.get(key) {
             None => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .map(Some)
-                .ok_or_else(|| ParseError::InvalidJson {
+            Some(Value::Number(n)) => {
+                n.as_u64().and_then(|n| u32::try_from(n).ok()).map(Some).ok_or_else(|| ParseError::InvalidJson {
                     format: FORMAT,
                     message: format!("jail #{index}: `{key}` is not a jail id: {n}"),
-                }),
-            Some(Value::String(s)) => {
-                s.trim()
-                    .parse::<u32>()
-                    .map(Some)
-                    .map_err(|_| ParseError::InvalidJson {
-                        format: FORMAT,
-                        message: format!("jail #{index}: `{key}` is not a number: {s:?}"),
-                    })
+                })
             }
+            Some(Value::String(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| ParseError::InvalidJson {
+                format: FORMAT,
+                message: format!("jail #{index}: `{key}` is not a number: {s:?}"),
+            }),
             Some(other) => Err(ParseError::InvalidJson {
                 format: FORMAT,
                 message: format!("jail #{index}: `{key}` has unexpected type: {other}"),
@@ -133,14 +118,7 @@ fn jail_from_value(index: usize, value: Value) -> Result<JlsJsonJail, ParseError
     let cpusetid = number("cpusetid")?;
     let mut ipv4 = Vec::new();
     let mut ipv6 = Vec::new();
-    for key in [
-        "ipv4",
-        "ipv4_addrs",
-        "ip4.addr",
-        "ipv6",
-        "ipv6_addrs",
-        "ip6.addr",
-    ] {
+    for key in ["ipv4", "ipv4_addrs", "ip4.addr", "ipv6", "ipv6_addrs", "ip6.addr"] {
         for address in addresses(params.get(key)) {
             if address.contains(':') {
                 ipv6.push(address);
@@ -165,19 +143,11 @@ fn jail_from_value(index: usize, value: Value) -> Result<JlsJsonJail, ParseError
 /// Addresses from a string (comma list, `""` = none) or an array of strings.
 fn addresses(value: Option<&Value>) -> Vec<String> {
     let split = |s: &str| -> Vec<String> {
-        s.split(',')
-            .map(str::trim)
-            .filter(|a| !a.is_empty() && *a != "-")
-            .map(str::to_string)
-            .collect()
+        s.split(',').map(str::trim).filter(|a| !a.is_empty() && *a != "-").map(str::to_string).collect()
     };
     match value {
         Some(Value::String(s)) => split(s),
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .flat_map(split)
-            .collect(),
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).flat_map(split).collect(),
         _ => Vec::new(),
     }
 }
@@ -211,39 +181,23 @@ mod tests {
 
     #[test]
     fn empty_forms() {
-        assert!(parse_jls_json(r#"{"jail-information": {}}"#)
-            .unwrap()
-            .jails
-            .is_empty());
-        assert!(
-            parse_jls_json(r#"{"__version": "2", "jail-information": {"jail": []}}"#)
-                .unwrap()
-                .jails
-                .is_empty()
-        );
+        assert!(parse_jls_json(r#"{"jail-information": {}}"#).unwrap().jails.is_empty());
+        assert!(parse_jls_json(r#"{"__version": "2", "jail-information": {"jail": []}}"#).unwrap().jails.is_empty());
     }
 
     #[test]
     fn default_mode_blank_ipv4() {
-        let input = r#"{"__version": "2", "jail-information": {"jail": [{"jid":1,"ipv4":"","hostname":"a","path":"/a"}]}}"#;
+        let input =
+            r#"{"__version": "2", "jail-information": {"jail": [{"jid":1,"ipv4":"","hostname":"a","path":"/a"}]}}"#;
         let doc = parse_jls_json(input).unwrap();
         assert!(doc.jails[0].ipv4.is_empty());
     }
 
     #[test]
     fn errors_are_typed() {
-        assert!(matches!(
-            parse_jls_json(""),
-            Err(ParseError::InvalidJson { .. })
-        ));
-        assert!(matches!(
-            parse_jls_json("[]"),
-            Err(ParseError::InvalidJson { .. })
-        ));
-        assert!(matches!(
-            parse_jls_json(r#"{"x":1}"#),
-            Err(ParseError::InvalidJson { .. })
-        ));
+        assert!(matches!(parse_jls_json(""), Err(ParseError::InvalidJson { .. })));
+        assert!(matches!(parse_jls_json("[]"), Err(ParseError::InvalidJson { .. })));
+        assert!(matches!(parse_jls_json(r#"{"x":1}"#), Err(ParseError::InvalidJson { .. })));
         assert!(matches!(
             parse_jls_json(r#"{"jail-information": {"jail": [{"jid": "abc"}]}}"#),
             Err(ParseError::InvalidJson { .. })
@@ -257,9 +211,6 @@ mod tests {
     #[test]
     fn hostile_names_kept() {
         let input = r#"{"jail-information": {"jail": [{"name":"a;$(id)<b>","jid":1}]}}"#;
-        assert_eq!(
-            parse_jls_json(input).unwrap().jails[0].name.as_deref(),
-            Some("a;$(id)<b>")
-        );
+        assert_eq!(parse_jls_json(input).unwrap().jails[0].name.as_deref(), Some("a;$(id)<b>"));
     }
 }

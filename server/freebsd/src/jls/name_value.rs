@@ -52,10 +52,7 @@ pub struct JlsParams {
 impl JlsParams {
     /// The value of the first parameter called `name`.
     pub fn get(&self, name: &str) -> Option<&JlsValue> {
-        self.params
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| &p.value)
+        self.params.iter().find(|p| p.name == name).map(|p| &p.value)
     }
 }
 
@@ -100,24 +97,13 @@ pub fn parse_jls_params(input: &str) -> Result<Vec<JlsParams>, ParseError> {
             open_value = false;
         }
         let Some(jail) = jails.last_mut() else {
-            return Err(ParseError::line(
-                FORMAT,
-                word.line,
-                "a parameter",
-                &word.text,
-            ));
+            return Err(ParseError::line(FORMAT, word.line, "a parameter", &word.text));
         };
         if let Some(name) = word.name {
             open_value = !word.quoted;
             // Without -q an empty address list prints as `ip4.addr=` (jls.c special_print).
             let value = if LIST_PARAMS.contains(&name.as_str()) {
-                JlsValue::List(
-                    word.text
-                        .split(',')
-                        .filter(|a| !a.is_empty())
-                        .map(str::to_string)
-                        .collect(),
-                )
+                JlsValue::List(word.text.split(',').filter(|a| !a.is_empty()).map(str::to_string).collect())
             } else {
                 JlsValue::Text(word.text)
             };
@@ -127,30 +113,18 @@ pub fn parse_jls_params(input: &str) -> Result<Vec<JlsParams>, ParseError> {
         // A bare word: a boolean, or the continuation of an unquoted value.
         let continues = open_value && (word.gap == Gap::Newline || !is_param_name(&word.text));
         if continues {
-            if let Some(JlsParam {
-                value: JlsValue::Text(text),
-                ..
-            }) = jail.params.last_mut()
-            {
+            if let Some(JlsParam { value: JlsValue::Text(text), .. }) = jail.params.last_mut() {
                 text.push(if word.gap == Gap::Newline { '\n' } else { ' ' });
                 text.push_str(&word.text);
                 continue;
             }
         }
         if !is_param_name(&word.text) {
-            return Err(ParseError::line(
-                FORMAT,
-                word.line,
-                "name=value or a boolean parameter",
-                &word.text,
-            ));
+            return Err(ParseError::line(FORMAT, word.line, "name=value or a boolean parameter", &word.text));
         }
         let (name, truth) = bool_name(&word.text);
         open_value = false;
-        jail.params.push(JlsParam {
-            name,
-            value: JlsValue::Bool(truth),
-        });
+        jail.params.push(JlsParam { name, value: JlsValue::Bool(truth) });
     }
     Ok(jails)
 }
@@ -174,9 +148,7 @@ fn bool_name(word: &str) -> (String, bool) {
 fn is_param_name(word: &str) -> bool {
     !word.is_empty()
         && !word.starts_with('.')
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
 /// Splits the input into words, honouring quotes that open right after `=`
@@ -196,21 +168,14 @@ fn split_words(input: &str) -> Result<Vec<Word>, ParseError> {
         }
         if c.is_whitespace() {
             if gap != Gap::Newline {
-                gap = if gap == Gap::Start && words.is_empty() {
-                    Gap::Start
-                } else {
-                    Gap::Space
-                };
+                gap = if gap == Gap::Start && words.is_empty() { Gap::Start } else { Gap::Space };
             }
             index += 1;
             continue;
         }
         let start_line = line;
         let start = index;
-        while chars
-            .get(index)
-            .is_some_and(|c| !c.is_whitespace() && *c != '=')
-        {
+        while chars.get(index).is_some_and(|c| !c.is_whitespace() && *c != '=') {
             index += 1;
         }
         let head: String = chars.get(start..index).unwrap_or(&[]).iter().collect();
@@ -218,25 +183,13 @@ fn split_words(input: &str) -> Result<Vec<Word>, ParseError> {
             index += 1;
             let (text, quoted, consumed_lines) = read_value(&chars, &mut index);
             line += consumed_lines;
-            words.push(Word {
-                gap,
-                line: start_line,
-                name: Some(head),
-                text,
-                quoted,
-            });
+            words.push(Word { gap, line: start_line, name: Some(head), text, quoted });
         } else {
             while chars.get(index).is_some_and(|c| !c.is_whitespace()) {
                 index += 1;
             }
             let text: String = chars.get(start..index).unwrap_or(&[]).iter().collect();
-            words.push(Word {
-                gap,
-                line: start_line,
-                name: None,
-                text,
-                quoted: false,
-            });
+            words.push(Word { gap, line: start_line, name: None, text, quoted: false });
         }
         gap = Gap::Space;
     }
@@ -292,10 +245,9 @@ mod tests {
 
     #[test]
     fn booleans_empty_strings_and_lists() {
-        let jails = parse_jls_params(
-            "devfs_ruleset=5 nodying env=\"\" persist allow.nochflags ip4.addr=10.0.0.1,10.0.0.2\n",
-        )
-        .unwrap();
+        let jails =
+            parse_jls_params("devfs_ruleset=5 nodying env=\"\" persist allow.nochflags ip4.addr=10.0.0.1,10.0.0.2\n")
+                .unwrap();
         assert_eq!(jails.len(), 1);
         let j = &jails[0];
         assert_eq!(j.get("devfs_ruleset"), Some(&text("5")));
@@ -303,10 +255,7 @@ mod tests {
         assert_eq!(j.get("env"), Some(&text("")));
         assert_eq!(j.get("persist"), Some(&JlsValue::Bool(true)));
         assert_eq!(j.get("allow.chflags"), Some(&JlsValue::Bool(false)));
-        assert_eq!(
-            j.get("ip4.addr"),
-            Some(&JlsValue::List(vec!["10.0.0.1".into(), "10.0.0.2".into()]))
-        );
+        assert_eq!(j.get("ip4.addr"), Some(&JlsValue::List(vec!["10.0.0.1".into(), "10.0.0.2".into()])));
     }
 
     #[test]
@@ -325,9 +274,7 @@ mod tests {
 
     #[test]
     fn quoted_values_with_spaces_and_quotes() {
-        let jails =
-            parse_jls_params("jid=1 exec.start=\"/bin/sh /etc/rc\" meta='say \"hi\"' name=x\n")
-                .unwrap();
+        let jails = parse_jls_params("jid=1 exec.start=\"/bin/sh /etc/rc\" meta='say \"hi\"' name=x\n").unwrap();
         let j = &jails[0];
         assert_eq!(j.get("exec.start"), Some(&text("/bin/sh /etc/rc")));
         assert_eq!(j.get("meta"), Some(&text("say \"hi\"")));
@@ -336,8 +283,7 @@ mod tests {
 
     #[test]
     fn quoted_value_with_newline_stays_in_one_jail() {
-        let jails =
-            parse_jls_params("jid=1 env=\"A=1\nB=2\" name=a\njid=2 env=\"\" name=b\n").unwrap();
+        let jails = parse_jls_params("jid=1 env=\"A=1\nB=2\" name=a\njid=2 env=\"\" name=b\n").unwrap();
         assert_eq!(jails.len(), 2);
         assert_eq!(jails[0].get("env"), Some(&text("A=1\nB=2")));
         assert_eq!(jails[0].get("name"), Some(&text("a")));
@@ -345,8 +291,7 @@ mod tests {
 
     #[test]
     fn unquoted_value_with_newline_continues_the_value() {
-        let jails =
-            parse_jls_params("jid=1 meta=first\nsecond name=a\njid=2 meta=x name=b\n").unwrap();
+        let jails = parse_jls_params("jid=1 meta=first\nsecond name=a\njid=2 meta=x name=b\n").unwrap();
         assert_eq!(jails.len(), 2);
         assert_eq!(jails[0].get("meta"), Some(&text("first\nsecond")));
         assert_eq!(jails[0].get("name"), Some(&text("a")));
@@ -361,9 +306,7 @@ mod tests {
 
     #[test]
     fn hostile_values_are_kept() {
-        let jails =
-            parse_jls_params("name=\"a; rm -rf /\" host.hostname=$(reboot) path=<script>\n")
-                .unwrap();
+        let jails = parse_jls_params("name=\"a; rm -rf /\" host.hostname=$(reboot) path=<script>\n").unwrap();
         let j = &jails[0];
         assert_eq!(j.get("name"), Some(&text("a; rm -rf /")));
         assert_eq!(j.get("host.hostname"), Some(&text("$(reboot)")));
@@ -375,10 +318,7 @@ mod tests {
         assert!(parse_jls_params("").unwrap().is_empty());
         assert!(parse_jls_params(" \n\n").unwrap().is_empty());
         let err = parse_jls_params("$(x) jid=1\n").unwrap_err();
-        assert!(
-            matches!(err, ParseError::UnexpectedLine { line: 1, .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, ParseError::UnexpectedLine { line: 1, .. }), "{err:?}");
     }
 
     #[test]

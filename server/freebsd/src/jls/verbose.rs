@@ -69,12 +69,7 @@ pub fn parse_jls_verbose(input: &str) -> Result<Vec<JlsVerboseJail>, ParseError>
             continue;
         }
         let Some(jail) = jails.last_mut() else {
-            return Err(ParseError::line(
-                FORMAT,
-                number,
-                "a line starting with a JID",
-                line,
-            ));
+            return Err(ParseError::line(FORMAT, number, "a line starting with a JID", line));
         };
         match position {
             0 => {
@@ -83,9 +78,9 @@ pub fn parse_jls_verbose(input: &str) -> Result<Vec<JlsVerboseJail>, ParseError>
                 jail.state = state;
             }
             1 => {
-                let id = trimmed.parse::<u32>().map_err(|_| {
-                    ParseError::field(FORMAT, number, "cpusetid", "a number", trimmed)
-                })?;
+                let id = trimmed
+                    .parse::<u32>()
+                    .map_err(|_| ParseError::field(FORMAT, number, "cpusetid", "a number", trimmed))?;
                 jail.cpusetid = Some(id);
             }
             _ => {
@@ -114,15 +109,11 @@ fn parse_first_line(number: usize, line: &str) -> Result<JlsVerboseJail, ParseEr
     let Some(&(offset, jid_text)) = tokens.first() else {
         return Err(ParseError::line(FORMAT, number, "a jail line", line));
     };
-    let jid = jid_text
-        .parse::<u32>()
-        .map_err(|_| ParseError::field(FORMAT, number, "jid", "a number", jid_text))?;
+    let jid = jid_text.parse::<u32>().map_err(|_| ParseError::field(FORMAT, number, "jid", "a number", jid_text))?;
     let host_start = offset + jid_text.len() + 2;
     let path_start = host_start + NAME_WIDTH + 1;
     let fixed = match (line.get(host_start..path_start - 1), line.get(path_start..)) {
-        (Some(host), Some(path))
-            if !host.starts_with(' ') && !path.is_empty() && !path.starts_with(' ') =>
-        {
+        (Some(host), Some(path)) if !host.starts_with(' ') && !path.is_empty() && !path.starts_with(' ') => {
             Some((host.trim_end().to_string(), path.trim_end().to_string()))
         }
         _ => None,
@@ -130,17 +121,11 @@ fn parse_first_line(number: usize, line: &str) -> Result<JlsVerboseJail, ParseEr
     let (hostname, path) = match fixed {
         Some(pair) => pair,
         None => match tokens.as_slice() {
-            [_, (_, host), (path_at, _), ..] => (
-                host.to_string(),
-                line.get(*path_at..).unwrap_or("").trim_end().to_string(),
-            ),
+            [_, (_, host), (path_at, _), ..] => {
+                (host.to_string(), line.get(*path_at..).unwrap_or("").trim_end().to_string())
+            }
             _ => {
-                return Err(ParseError::line(
-                    FORMAT,
-                    number,
-                    "JID, hostname and path",
-                    line,
-                ));
+                return Err(ParseError::line(FORMAT, number, "JID, hostname and path", line));
             }
         },
     };
@@ -157,31 +142,18 @@ fn parse_first_line(number: usize, line: &str) -> Result<JlsVerboseJail, ParseEr
 }
 
 /// `        {name:29} {state}`; falls back to "last token is the state".
-fn split_name_state(
-    number: usize,
-    line: &str,
-    indent: usize,
-) -> Result<(String, String), ParseError> {
+fn split_name_state(number: usize, line: &str, indent: usize) -> Result<(String, String), ParseError> {
     let state_start = indent + NAME_WIDTH + 1;
-    if let (Some(name), Some(state)) = (line.get(indent..state_start - 1), line.get(state_start..))
-    {
+    if let (Some(name), Some(state)) = (line.get(indent..state_start - 1), line.get(state_start..)) {
         let state = state.trim();
-        if !state.is_empty()
-            && !state.contains(' ')
-            && line.get(state_start - 1..state_start) == Some(" ")
-        {
+        if !state.is_empty() && !state.contains(' ') && line.get(state_start - 1..state_start) == Some(" ") {
             return Ok((name.trim().to_string(), state.to_string()));
         }
     }
     let trimmed = line.trim();
     match trimmed.rsplit_once(char::is_whitespace) {
         Some((name, state)) => Ok((name.trim().to_string(), state.to_string())),
-        None => Err(ParseError::line(
-            FORMAT,
-            number,
-            "jail name and state",
-            line,
-        )),
+        None => Err(ParseError::line(FORMAT, number, "jail name and state", line)),
     }
 }
 
@@ -228,15 +200,9 @@ mod tests {
 
     #[test]
     fn bad_cpusetid_is_an_error() {
-        let input = "     1  h                             /p\n        n                             ACTIVE\n        x\n";
+        let input =
+            "     1  h                             /p\n        n                             ACTIVE\n        x\n";
         let err = parse_jls_verbose(input).unwrap_err();
-        assert!(matches!(
-            err,
-            ParseError::InvalidField {
-                field: "cpusetid",
-                line: 3,
-                ..
-            }
-        ));
+        assert!(matches!(err, ParseError::InvalidField { field: "cpusetid", line: 3, .. }));
     }
 }

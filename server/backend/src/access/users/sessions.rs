@@ -15,7 +15,12 @@ use warden_domain::{AppError, Permission, Scope};
 
 /// A user's sessions, newest first. `current_key_hash` (the caller's own
 /// session) marks which one is "this browser"; key hashes never leave here.
-pub async fn list_sessions(db: &Db, caller: &Caller, user_id: i64, current_key_hash: Option<&str>) -> Result<Vec<SessionSummary>> {
+pub async fn list_sessions(
+    db: &Db,
+    caller: &Caller,
+    user_id: i64,
+    current_key_hash: Option<&str>,
+) -> Result<Vec<SessionSummary>> {
     authorize(db, caller, Permission::UserAdmin, &Scope::Global).await?;
     load_user(db.pool(), user_id).await?;
     let rows = sqlx::query(
@@ -57,8 +62,9 @@ pub async fn end_session(db: &Db, caller: &Caller, user_id: i64, handle: &str) -
     if deleted.rows_affected() == 0 {
         return Err(AppError::NotFound.into());
     }
-    let record = AuditRecord::new(Who::actor(&caller.actor, &caller.ip), "session.ended", &user.username, Outcome::Success)
-        .details(json!({ "handle": handle }));
+    let record =
+        AuditRecord::new(Who::actor(&caller.actor, &caller.ip), "session.ended", &user.username, Outcome::Success)
+            .details(json!({ "handle": handle }));
     append(&mut tx, db.kind(), record).await?;
     tx.commit().await?;
     Ok(())

@@ -1,0 +1,119 @@
+//! Dynamically built WHERE clauses with numbered placeholders, for lists
+//! that filter on what the user picked. Values always travel as binds; only
+//! numbers Warden produced itself (group ids) are ever written into SQL.
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::Any;
+
+/// A bind value for a dynamically built WHERE clause.
+#[derive(Debug, Clone)]
+pub(crate) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// Conditions joined with AND. Each `?` in a pushed condition becomes the
+/// next `$n`, so conditions can be added in any order.
+#[derive(Debug, Default)]
+pub(crate) struct Filter {
+    clauses: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Filter {
+    pub fn new() -> Self {
+        Filter::default()
+    }
+
+    /// Adds `sql` with one bind per `?`, in order.
+    pub fn push(&mut self, sql: &str, values: impl IntoIterator<Item = Bind>) {
+        let mut out = String::with_capacity(sql.len() + 8);
+        let mut values = values.into_iter();
+        for c in sql.chars() {
+            if c == '?' {
+                if let Some(v) = values.next() {
+                    self.binds.push(v);
+                }
+                out.push_str(&format!("${}", self.binds.len()));
+            } else {
+                out.push(c);
+            }
+        }
+        self.clauses.push(out);
+    }
+
+    /// Adds a condition without binds (for SQL Warden wrote itself).
+    pub fn push_sql(&mut self, sql: String) {
+        self.clauses.push(sql);
+    }
+
+    /// ` WHERE a AND b`, or an empty string.
+    pub fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    pub fn binds(&self) -> &[Bind] {
+        &self.binds
+    }
+}
+
+pub(crate) fn bind_all<'q>(
+    mut q: Query<'q, Any, AnyArguments<'q>>,
+    binds: &[Bind],
+) -> Query<'q, Any, AnyArguments<'q>> {
+    for b in binds {
+        q = match b {
+            Bind::Text(s) => q.bind(s.clone()),
+            Bind::Int(i) => q.bind(*i),
+        };
+    }
+    q
+}
+
+/// `%` and `_` typed by a user are literal characters, not wildcards: they
+/// are escaped with `\` (the clauses say `ESCAPE '\'`, portable to SQLite
+/// and PostgreSQL). Dropping them instead would make `user.role_changed`
+/// match nothing.
+pub(crate) fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A `LIKE` pattern that finds `s` anywhere.
+pub(crate) fn contains_pattern(s: &str) -> String {
+    format!("%{}%", escape_like(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_across_conditions() {
+        let mut f = Filter::new();
+        f.push("a = ?", [Bind::Int(1)]);
+        f.push_sql("b IN (1, 2)".into());
+        f.push("(c LIKE ? OR d LIKE ?)", [Bind::Text("x".into()), Bind::Text("y".into())]);
+        assert_eq!(f.where_sql(), " WHERE a = $1 AND b IN (1, 2) AND (c LIKE $2 OR d LIKE $3)");
+        assert_eq!(f.binds().len(), 3);
+        assert_eq!(Filter::new().where_sql(), "");
+    }
+
+    #[test]
+    fn like_wildcards_typed_by_users_are_escaped() {
+        assert_eq!(escape_like("a%b_c\\d"), "a\\%b\\_c\\\\d");
+        assert_eq!(escape_like("user.role_changed"), "user.role\\_changed");
+        assert_eq!(contains_pattern("50%"), "%50\\%%");
+    }
+}
