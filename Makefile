@@ -24,7 +24,7 @@ LIB        := .ci/lib
 TOOLCHAIN  := eval "$$($(LIB)/toolchain.sh env)"
 # The back-end test command (WARDEN_TEST_PG_URL is exported for it). Override with e.g.
 #   make test CARGO_TEST="cargo test -p warden-backend"
-CARGO_TEST ?= cargo test --workspace
+CARGO_TEST ?= cargo test --workspace --no-fail-fast
 # Extra arguments for Playwright, e.g. make e2e E2E_ARGS="--project js -g login"
 E2E_ARGS   ?=
 

@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod confirm;
+pub mod copy;
 pub mod fields;
 pub mod flash;
 pub mod layout;

@@ -5,6 +5,8 @@
 //! server-rendered HTML. Every form is a plain HTML form that works without
 //! JavaScript; hydration adds conveniences on top.
 #![forbid(unsafe_code)]
+// Leptos views are deeply nested types; the groups table goes past the default 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 mod app;

@@ -31,10 +31,28 @@ pub enum Command {
     Config,
     /// Apply database migrations and exit.
     Migrate,
+    /// Show what Warden understands of a FreeBSD command's output (for support).
+    Inspect {
+        #[command(subcommand)]
+        command: InspectCommand,
+    },
     /// Tools for development and benchmarks.
     Dev {
         #[command(subcommand)]
         command: DevCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InspectCommand {
+    /// Parse one command's output (a file, or standard input) and print the result as JSON.
+    Parse {
+        /// jls, jls-v, jls-n, jls-json, ezjail-list, bastille-list, iocage-list, service-e, sysrc-a,
+        /// pkg-info, freebsd-version, uname, zfs-list, zpool-list or sockstat.
+        #[arg(long)]
+        format: String,
+        /// The captured output; standard input when absent.
+        file: Option<PathBuf>,
     },
 }
 

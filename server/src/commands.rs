@@ -1,15 +1,20 @@
 //! The subcommands. Each returns the process exit code.
 
 mod audit;
+mod inspect;
 pub mod serve;
 mod user;
 
-use crate::cli::{AuditCommand, Cli, Command, DevCommand, UserCommand};
+use crate::cli::{AuditCommand, Cli, Command, DevCommand, InspectCommand, UserCommand};
 use crate::config::Config;
 use std::process::ExitCode;
 use warden_backend::Db;
 
 pub async fn run(cli: Cli) -> ExitCode {
+    // Support commands that need no configuration and no database.
+    if let Some(Command::Inspect { command: InspectCommand::Parse { format, file } }) = &cli.command {
+        return inspect::parse(format, file.as_deref()).unwrap_or_else(|message| fail(&message));
+    }
     init_tracing();
     let config = match Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()) {
         Ok(c) => c,
@@ -29,6 +34,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             user::add(&config, &username, &role).await
         }
         Command::Audit { command: AuditCommand::Verify } => audit::verify(&config).await,
+        Command::Inspect { .. } => unreachable!("handled before the configuration is read"),
         Command::Dev { command: DevCommand::Seed { groups, hosts, jails, services } } => {
             let size = warden_backend::inventory::SeedSize { groups, hosts, jails, services };
             seed(&config, size).await
@@ -80,5 +86,6 @@ pub async fn open_db(config: &Config) -> Result<Db, String> {
     let shown = crate::config::redact_url_password(&url);
     let db = Db::connect(&url, 10).await.map_err(|e| format!("cannot open the database {shown}: {e}"))?;
     db.migrate().await.map_err(|e| format!("cannot migrate the database {shown}: {e}"))?;
+    db.refresh_planner_stats().await.map_err(|e| format!("cannot analyze the database {shown}: {e}"))?;
     Ok(db)
 }

@@ -22,6 +22,9 @@ pub struct Config {
     pub session_absolute_hours: i64,
     /// Minutes the first-start setup link stays valid.
     pub setup_link_minutes: i64,
+    /// The master key that seals Warden's SSH private key; empty means
+    /// `<data_dir>/master.key`. Keep it out of database backups.
+    pub master_key_file: PathBuf,
 }
 
 impl Default for Config {
@@ -34,6 +37,7 @@ impl Default for Config {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             setup_link_minutes: 60,
+            master_key_file: PathBuf::new(),
         }
     }
 }
@@ -51,6 +55,15 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// Where the master key lives (created 0600 at first start when absent).
+    pub fn master_key_file(&self) -> PathBuf {
+        if self.master_key_file.as_os_str().is_empty() {
+            self.data_dir.join("master.key")
+        } else {
+            self.master_key_file.clone()
+        }
+    }
+
     /// Loads `file` (or `./warden.toml` when it exists), then applies the
     /// environment through `env` (a parameter so tests need not touch the
     /// process environment).
@@ -71,6 +84,9 @@ impl Config {
         }
         if let Some(v) = env("WARDEN_PUBLIC_URL") {
             config.public_url = v;
+        }
+        if let Some(v) = env("WARDEN_MASTER_KEY_FILE") {
+            config.master_key_file = PathBuf::from(v);
         }
         let number = |name: &'static str, v: String| {
             v.parse::<i64>()

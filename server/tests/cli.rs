@@ -121,3 +121,65 @@ fn audit_export_and_config_redact_secrets() {
     assert!(cfg.status.success());
     assert!(shown.contains("postgres://warden:***@db.internal/warden") && !shown.contains("s3cret-pw"), "{shown}");
 }
+
+#[test]
+fn inspect_parse_shows_what_warden_understood_and_names_the_bad_line() {
+    let dir = data_dir();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("freebsd/tests/samples");
+    let jls = std::fs::read_to_string(samples.join("jls-v-01.txt")).expect("sample");
+    let ok = warden(&dir, &["inspect", "parse", "--format", "jls-v"], Some(&jls));
+    assert!(ok.status.success(), "{}", text(&ok));
+    let json: serde_json::Value = serde_json::from_slice(&ok.stdout).expect("JSON on stdout");
+    assert_eq!(json.pointer("/0/name").and_then(|v| v.as_str()), Some("ioc-log-server-01"), "{json}");
+    // from a file too
+    let file = samples.join("uname-a-01.txt");
+    let ok = warden(&dir, &["inspect", "parse", "--format", "uname", file.to_str().unwrap()], None);
+    assert!(ok.status.success(), "{}", text(&ok));
+    // output it does not understand: non-zero, with the reason
+    let bad = warden(&dir, &["inspect", "parse", "--format", "zpool-list"], Some("this is not zpool output\n"));
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("zpool-list output not understood"), "{}", text(&bad));
+    let unknown = warden(&dir, &["inspect", "parse", "--format", "nope"], Some(""));
+    assert!(!unknown.status.success() && text(&unknown).contains("use one of: jls, jls-v"), "{}", text(&unknown));
+}
+
+#[test]
+fn a_replaced_master_key_stops_start_up_with_a_clear_message() {
+    let dir = data_dir();
+    let serve = || {
+        Command::new(env!("CARGO_BIN_EXE_warden"))
+            .arg("serve")
+            .env_remove("WARDEN_DATABASE_URL")
+            .env("WARDEN_DATA_DIR", &dir)
+            .env("WARDEN_LISTEN", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run warden serve")
+    };
+    // First start: the master key (0600) and the identity are made.
+    let mut first = serve();
+    let key = dir.join("master.key");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let identity_made = || {
+        let out = warden(&dir, &["audit", "export", "--format", "json"], None);
+        String::from_utf8_lossy(&out.stdout).contains("ssh.identity_created")
+    };
+    while !(key.exists() && identity_made()) {
+        assert!(std::time::Instant::now() < deadline, "the first start made no master key and identity");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    first.kill().unwrap();
+    let _ = first.wait();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    // Another master key in its place: start-up stops and says why.
+    std::fs::write(&key, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n").unwrap();
+    let out = serve().wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("does not open Warden's SSH key"), "{text}");
+}

@@ -87,6 +87,7 @@ fn server_fn_policy(s: &TestServer, o: &Objects) -> Vec<(&'static str, ServerFnB
         ("services", ServerFnBody::Json(json!({ "query": {} })), SignedIn),
         ("service", ServerFnBody::Json(json!({ "id": o.service })), SignedIn),
         ("bulk_preview", ServerFnBody::Json(json!({ "kind": "jails", "ids": [o.jail] })), Roles(WRITE)),
+        ("warden_key", ServerFnBody::Json(json!({})), SignedIn),
         ("page_context", ServerFnBody::Form(vec![]), Everyone),
         ("setup_link_valid", ServerFnBody::Form(vec![("token", "nope".into())]), Everyone),
         ("list_users", ServerFnBody::Form(vec![]), Roles(ADMIN)),

@@ -73,3 +73,18 @@ pub async fn fetch_service(id: i64) -> ApiResult<ServiceDetail> {
 pub async fn fetch_bulk_preview(kind: BulkKind, ids: Vec<i64>) -> ApiResult<Vec<BulkItem>> {
     with_caller!(|caller, db| warden_backend::inventory::bulk_preview(&db, &caller, kind, &ids))
 }
+
+/// Warden's public key, for the host page's "give Warden access" box.
+#[server(endpoint = "warden_key", input = leptos::server_fn::codec::Json)]
+pub async fn fetch_warden_key() -> ApiResult<warden_domain::ssh::WardenKey> {
+    use super::ssr::{caller, services};
+    if let Err(e) = caller()? {
+        return Ok(Err(e));
+    }
+    let identity = services()?.identity;
+    Ok(Ok(warden_domain::ssh::WardenKey {
+        public_key: identity.public_key().to_string(),
+        fingerprint: identity.fingerprint().to_string(),
+        authorized_keys_restricted: identity.authorized_keys_line(true),
+    }))
+}

@@ -13,7 +13,13 @@ pub async fn fetch_page_context() -> ApiResult<PageContext> {
     use warden_domain::{Flash, Viewer};
     let identity = identity()?;
     let services = services()?;
-    let flash: Option<Flash> = session().await?.remove(FLASH_SESSION_KEY).await.unwrap_or(None);
+    // Look before taking: `remove` marks the session modified even when the
+    // key is absent, which would rewrite the session row on every page view.
+    let session = session().await?;
+    let flash: Option<Flash> = session.get(FLASH_SESSION_KEY).await.unwrap_or(None);
+    if flash.is_some() {
+        let _ = session.remove::<Flash>(FLASH_SESSION_KEY).await;
+    }
     let needs_setup = match identity.session {
         Some(_) => false,
         None => warden_backend::access::user_count(&services.db).await.map(|n| n == 0).unwrap_or(false),

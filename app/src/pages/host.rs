@@ -2,9 +2,10 @@
 //! edit or delete it. Delete asks first (`?confirm=delete`), naming what goes
 //! with the host; no JavaScript needed.
 
-use crate::api::inventory::{fetch_host, fetch_host_delete_impact};
+use crate::api::inventory::{fetch_host, fetch_host_delete_impact, fetch_warden_key};
 use crate::api::session::use_page_context;
 use crate::components::confirm::ConfirmDelete;
+use crate::components::copy::CopyButton;
 use crate::components::listing::{group_label, StateBadge, Tags};
 use crate::components::problem::show;
 use crate::pages::services::service_rows;
@@ -23,6 +24,7 @@ pub fn HostPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let confirm = move || query.read().get("confirm").is_some_and(|c| c == "delete");
     let detail = Resource::new(id, fetch_host);
+    let key = Resource::new(|| (), |_| fetch_warden_key());
     let impact = Resource::new(
         move || (id(), confirm()),
         |(id, c)| async move {
@@ -38,7 +40,8 @@ pub fn HostPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let viewer = page.await.ok().and_then(Result::ok).and_then(|c| c.viewer);
                 let impact = impact.await;
-                show(detail.await, |d| view! { <HostView detail=d viewer=viewer impact=impact/> }.into_any())
+                let key = key.await.ok().and_then(Result::ok);
+                show(detail.await, |d| view! { <HostView detail=d viewer=viewer impact=impact key=key/> }.into_any())
             })}
         </Suspense>
     }
@@ -49,6 +52,7 @@ fn HostView(
     detail: HostDetail,
     viewer: Option<Viewer>,
     impact: Option<warden_domain::inventory::DeleteImpact>,
+    key: Option<warden_domain::ssh::WardenKey>,
 ) -> impl IntoView {
     let h = detail.host.clone();
     let base = format!("/hosts/{}", h.id);
@@ -88,6 +92,7 @@ fn HostView(
                 <dt>"Notes"</dt><dd class="notes">{if detail.notes.is_empty() { "—".to_string() } else { detail.notes.clone() }}</dd>
             </dl>
         </section>
+        {key.filter(|_| can_write).map(|k| view! { <AccessKey key=k user=h.ssh_user.clone()/> })}
         <section class="card">
             <div class="section-header">
                 <h2>"Jails"</h2>
@@ -144,5 +149,24 @@ pub fn jail_cells(j: JailSummary, show_host: bool) -> impl IntoView {
         <td>{j.manager.label()}</td>
         <td>{if addresses.is_empty() { "—".to_string() } else { addresses }}</td>
         <td><Tags tags=j.tags.clone()/></td>
+    }
+}
+
+/// How to let Warden in: the `authorized_keys` line for the host's SSH user.
+#[component]
+fn AccessKey(key: warden_domain::ssh::WardenKey, user: String) -> impl IntoView {
+    let line = key.authorized_keys_restricted.clone();
+    view! {
+        <section class="card" id="warden-key">
+            <h2>"Give Warden access"</h2>
+            <p>"On the host, add this line to " <code>{format!("~{user}/.ssh/authorized_keys")}</code>
+                ". It lets Warden sign in as " <strong>{user.clone()}</strong>
+                " with its own key; " <code>"restrict"</code> " turns off forwarding for it."</p>
+            <div class="copy-row">
+                <code class="secret-box key-line" id="authorized-keys-line">{line.clone()}</code>
+                <CopyButton text=line label="Copy the authorized_keys line"/>
+            </div>
+            <p class="muted">"Key fingerprint: " <code>{key.fingerprint.clone()}</code></p>
+        </section>
     }
 }

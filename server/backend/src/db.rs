@@ -72,6 +72,19 @@ impl Db {
         Ok(())
     }
 
+    /// Refreshes SQLite's query-planner statistics of the inventory tables
+    /// (the lists' plans depend on them; a sampled ANALYZE was measured to
+    /// pick the slow plan). Without them SQLite sorts 11 000 services to show
+    /// 50 sorted by host (35 ms) instead of walking hosts in name order
+    /// (0.5 ms). PostgreSQL's autovacuum keeps its own statistics.
+    pub async fn refresh_planner_stats(&self) -> Result<()> {
+        if self.kind == DbKind::Sqlite {
+            let mut conn = self.pool.acquire().await?;
+            conn.execute("ANALYZE hosts; ANALYZE jails; ANALYZE services; ANALYZE inventory_groups;").await?;
+        }
+        Ok(())
+    }
+
     pub fn kind(&self) -> DbKind {
         self.kind
     }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod inventory;
 pub mod services;
+pub mod ssh;
 
 pub use db::Db;
 pub use error::BackendError;

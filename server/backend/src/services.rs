@@ -3,6 +3,7 @@
 
 use crate::access::{Caller, PasswordHasher, SessionPolicy, SessionView, ThrottlePolicy, Visitor};
 use crate::db::Db;
+use crate::ssh::WardenIdentity;
 
 /// Cheap to clone; shared by the HTTP handlers and the UI's server functions.
 #[derive(Clone, Debug)]
@@ -11,12 +12,14 @@ pub struct Services {
     pub hasher: PasswordHasher,
     pub throttle: ThrottlePolicy,
     pub sessions: SessionPolicy,
+    /// Warden's SSH key pair (the private half only for the SSH layer).
+    pub identity: WardenIdentity,
 }
 
 impl Services {
-    pub fn new(db: Db, sessions: SessionPolicy) -> Self {
+    pub fn new(db: Db, sessions: SessionPolicy, identity: WardenIdentity) -> Self {
         // Two hashes at a time: 2 × 19 MiB, whatever the number of concurrent logins.
-        Services { db, hasher: PasswordHasher::new(2), throttle: ThrottlePolicy::default(), sessions }
+        Services { db, hasher: PasswordHasher::new(2), throttle: ThrottlePolicy::default(), sessions, identity }
     }
 }
 

@@ -220,6 +220,21 @@ async fn lists_filter_sort_and_page_on_the_server(db: Db) {
     assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "j1".into())).await.unwrap().total, 10);
     // A typed % is a character, not a wildcard.
     assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "%".into())).await.unwrap().total, 0);
+    // Sorted by host (hosts walked in name order): beta's 15 jails come last, across pages.
+    let by_host = |page: u32, dir: SortDir| ListQuery { sort: "host".into(), dir, page, ..Default::default() };
+    let first = list_jails(&db, &admin, &by_host(1, SortDir::Asc)).await.unwrap();
+    assert_eq!(
+        (first.total, first.items[0].host_name.as_str(), first.items[49].host_name.as_str()),
+        (60, "alpha", "beta")
+    );
+    let second = list_jails(&db, &admin, &by_host(2, SortDir::Asc)).await.unwrap();
+    assert!(second.items.iter().all(|j| j.host_name == "beta") && second.items.len() == 10);
+    let desc = list_jails(&db, &admin, &by_host(1, SortDir::Desc)).await.unwrap();
+    assert_eq!(desc.items[0].host_name, "beta");
+    let running_by_host = ListQuery { state: "running".into(), ..by_host(1, SortDir::Asc) };
+    assert_eq!(list_jails(&db, &admin, &running_by_host).await.unwrap().total, 30);
+    let services_by_host = ListQuery { sort: "host".into(), ..Default::default() };
+    assert_eq!(list_services(&db, &admin, &services_by_host).await.unwrap().total, 0);
     let hosts = list_hosts(&db, &admin, &q(|l| l.tag = "dmz".into())).await.unwrap();
     assert_eq!((hosts.total, hosts.items[0].jails), (1, 15));
     let by_jails = list_hosts(

@@ -9,6 +9,7 @@ pub mod error;
 pub mod inventory;
 pub mod names;
 pub mod page;
+pub mod ssh;
 pub mod timefmt;
 pub mod users;
 

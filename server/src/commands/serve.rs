@@ -19,6 +19,13 @@ pub async fn serve(config: Config) -> Result<ExitCode, String> {
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    // Pages leave in several writes: without TCP_NODELAY, Nagle's algorithm
+    // and the browser's delayed ACK hold the last one back ~40 ms.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
     tracing::info!(listen = %config.listen, public_url = %public_url, "Warden is listening");
     announce_setup_link(&db, &config, &public_url).await?;
 
@@ -38,8 +45,9 @@ pub async fn build_app(config: &Config) -> Result<(axum::Router, warden_backend:
         idle_ms: config.session_idle_minutes * 60_000,
         absolute_ms: config.session_absolute_hours * 3_600_000,
     };
+    let identity = load_identity(config, &db).await?;
     let state = AppState {
-        services: Services::new(db.clone(), policy),
+        services: Services::new(db.clone(), policy, identity),
         leptos: leptos_options(config)?,
         public_origin: origin_of(&config.public_url()),
         https: config.is_https(),
@@ -71,6 +79,23 @@ pub async fn build_app(config: &Config) -> Result<(axum::Router, warden_backend:
         }
     };
     Ok((app, db))
+}
+
+/// The master key (made at first start) and Warden's SSH identity sealed
+/// under it. A master key that does not open the stored identity stops
+/// start-up: Warden never runs with an unreadable or unprotected key.
+async fn load_identity(
+    config: &Config,
+    db: &warden_backend::Db,
+) -> Result<warden_backend::ssh::WardenIdentity, String> {
+    let path = config.master_key_file();
+    let (master, created) = warden_backend::ssh::MasterKey::load_or_create(&path).map_err(|e| e.to_string())?;
+    if created {
+        tracing::info!(path = %path.display(), "created the master key (mode 0600); keep it out of database backups");
+    }
+    let identity = warden_backend::ssh::load_or_create_identity(db, &master).await.map_err(|e| e.to_string())?;
+    tracing::info!(fingerprint = identity.fingerprint(), "Warden's SSH key");
+    Ok(identity)
 }
 
 /// With no users yet, prints the one-time link that creates the first admin.

@@ -6,7 +6,8 @@ use crate::db::filter::{bind_all, Bind, Filter};
 use crate::db::Db;
 use crate::error::Result;
 use crate::inventory::reach::restrict_to_reach;
-use crate::inventory::rows::{host_from_row, HOST_FROM, HOST_SELECT, JAIL_FROM, SERVICE_FROM};
+use crate::inventory::reach::restricted;
+use crate::inventory::rows::{count_from, host_from_row, HOST_SELECT};
 use sqlx::Row;
 use warden_domain::inventory::{Dashboard, RunState};
 
@@ -37,7 +38,7 @@ async fn counts_by_state(db: &Db, caller: &Caller, from_sql: &str, state_column:
 pub async fn dashboard(db: &Db, caller: &Caller) -> Result<Dashboard> {
     let mut hosts = Filter::new();
     restrict_to_reach(&mut hosts, caller, "h.group_id");
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n {HOST_FROM}{}", hosts.where_sql()))
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM hosts h{}", hosts.where_sql()))
         .fetch_one(db.pool())
         .await?
         .try_get("n")?;
@@ -46,7 +47,7 @@ pub async fn dashboard(db: &Db, caller: &Caller) -> Result<Dashboard> {
     stale.push("(h.last_seen_at IS NULL OR h.last_seen_at < ?)", [Bind::Int(now_ms() - STALE_AFTER_MS)]);
     let where_sql = stale.where_sql();
     let stale_total: i64 =
-        bind_all(sqlx::query(&format!("SELECT COUNT(*) AS n {HOST_FROM}{where_sql}")), stale.binds())
+        bind_all(sqlx::query(&format!("SELECT COUNT(*) AS n FROM hosts h{where_sql}")), stale.binds())
             .fetch_one(db.pool())
             .await?
             .try_get("n")?;
@@ -58,8 +59,20 @@ pub async fn dashboard(db: &Db, caller: &Caller) -> Result<Dashboard> {
     let rows = bind_all(sqlx::query(&sql), stale.binds()).fetch_all(db.pool()).await?;
     Ok(Dashboard {
         hosts: total,
-        jails_by_state: counts_by_state(db, caller, JAIL_FROM, "j.state").await?,
-        services_by_state: counts_by_state(db, caller, SERVICE_FROM, "s.state").await?,
+        jails_by_state: counts_by_state(
+            db,
+            caller,
+            &count_from("jails j", Some("j.host_id"), restricted(caller), false),
+            "j.state",
+        )
+        .await?,
+        services_by_state: counts_by_state(
+            db,
+            caller,
+            &count_from("services s", Some("s.host_id"), restricted(caller), false),
+            "s.state",
+        )
+        .await?,
         stale_hosts: rows.iter().map(host_from_row).collect::<Result<Vec<_>>>()?,
         stale_total,
     })

@@ -5,7 +5,7 @@ use crate::db::filter::{contains_pattern, Bind, Filter};
 use crate::db::Db;
 use crate::error::Result;
 use crate::inventory::reach::restrict_to_reach;
-use crate::inventory::rows::{fetch_page, host_from_row, HOST_FROM, HOST_SELECT};
+use crate::inventory::rows::{count_from, fetch_page, host_from_row, Page, HOST_SELECT};
 use crate::inventory::tags::{tags_of, TagKind};
 use warden_domain::inventory::{HostSummary, ListPage, ListQuery};
 
@@ -37,7 +37,15 @@ pub async fn list_hosts(db: &Db, caller: &Caller, query: &ListQuery) -> Result<L
     if !query.tag.is_empty() {
         filter.push(&TagKind::Host.exists_sql("h.id"), [Bind::Text(query.tag.clone())]);
     }
-    let (rows, total) = fetch_page(db, HOST_SELECT, HOST_FROM, &filter, order_by(&query.sort), "h.id", query).await?;
+    let count = count_from("hosts h", None, false, !query.group.is_empty());
+    let page = Page {
+        select: HOST_SELECT,
+        join: None,
+        count_from: &count,
+        order_by: order_by(&query.sort),
+        id_column: "h.id",
+    };
+    let (rows, total) = fetch_page(db, &page, &filter, query).await?;
     let mut items = rows.iter().map(host_from_row).collect::<Result<Vec<_>>>()?;
     let ids: Vec<i64> = items.iter().map(|h| h.id).collect();
     let mut tags = tags_of(db.pool(), TagKind::Host, &ids).await?;

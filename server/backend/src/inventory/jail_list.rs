@@ -5,8 +5,8 @@ use crate::access::Caller;
 use crate::db::filter::{contains_pattern, Bind, Filter};
 use crate::db::Db;
 use crate::error::Result;
-use crate::inventory::reach::restrict_to_reach;
-use crate::inventory::rows::{fetch_page, jail_from_row, JAIL_FROM, JAIL_SELECT};
+use crate::inventory::reach::{restrict_to_reach, restricted};
+use crate::inventory::rows::{count_from, fetch_page, hosts_first, jail_from_row, Page, JAIL_SELECT};
 use crate::inventory::tags::{tags_of, TagKind};
 use warden_domain::inventory::{JailSummary, ListPage, ListQuery};
 
@@ -47,7 +47,15 @@ pub async fn list_jails(db: &Db, caller: &Caller, query: &ListQuery) -> Result<L
     if !query.tag.is_empty() {
         filter.push(&TagKind::Jail.exists_sql("j.id"), [Bind::Text(query.tag.clone())]);
     }
-    let (rows, total) = fetch_page(db, JAIL_SELECT, JAIL_FROM, &filter, order_by(&query.sort), "j.id", query).await?;
+    let needs_host = restricted(caller) || !query.host.is_empty();
+    let count = count_from("jails j", Some("j.host_id"), needs_host, !query.group.is_empty());
+    let (select, join) = if query.sort == "host" {
+        (hosts_first(JAIL_SELECT, "jails", "j"), Some("j.host_id = h.id"))
+    } else {
+        (JAIL_SELECT.to_string(), None)
+    };
+    let page = Page { select: &select, join, count_from: &count, order_by: order_by(&query.sort), id_column: "j.id" };
+    let (rows, total) = fetch_page(db, &page, &filter, query).await?;
     let mut items = rows.iter().map(jail_from_row).collect::<Result<Vec<_>>>()?;
     let ids: Vec<i64> = items.iter().map(|j| j.id).collect();
     let mut tags = tags_of(db.pool(), TagKind::Jail, &ids).await?;

@@ -37,6 +37,12 @@ pub(crate) fn restrict_to_reach(filter: &mut Filter, caller: &Caller, group_colu
     }
 }
 
+/// True when the caller's lists are cut down to some groups (their SQL then
+/// needs the host's group).
+pub(crate) fn restricted(caller: &Caller) -> bool {
+    caller.actor.reach(Permission::InventoryRead) != Reach::Everything
+}
+
 /// True when the caller may change objects of `group` (to show or hide buttons).
 pub(crate) fn can_write(caller: &Caller, group: Option<i64>) -> bool {
     caller.actor.can(Permission::InventoryWrite, &Scope::of_group(group))

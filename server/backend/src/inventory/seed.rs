@@ -132,5 +132,5 @@ pub async fn seed(db: &Db, size: SeedSize) -> Result<()> {
         .details(json!({ "groups": groups, "hosts": hosts, "jails": size.jails, "services": size.services }));
     append(&mut tx, db.kind(), record).await?;
     tx.commit().await?;
-    Ok(())
+    db.refresh_planner_stats().await
 }

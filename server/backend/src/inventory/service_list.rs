@@ -5,8 +5,8 @@ use crate::access::Caller;
 use crate::db::filter::{contains_pattern, Bind, Filter};
 use crate::db::Db;
 use crate::error::Result;
-use crate::inventory::reach::restrict_to_reach;
-use crate::inventory::rows::{fetch_page, service_from_row, SERVICE_FROM, SERVICE_SELECT};
+use crate::inventory::reach::{restrict_to_reach, restricted};
+use crate::inventory::rows::{count_from, fetch_page, hosts_first, service_from_row, Page, SERVICE_SELECT};
 use crate::inventory::tags::{tags_of, TagKind};
 use warden_domain::inventory::{ListPage, ListQuery, ServiceSummary};
 
@@ -41,8 +41,15 @@ pub async fn list_services(db: &Db, caller: &Caller, query: &ListQuery) -> Resul
     if !query.tag.is_empty() {
         filter.push(&TagKind::Service.exists_sql("s.id"), [Bind::Text(query.tag.clone())]);
     }
-    let (rows, total) =
-        fetch_page(db, SERVICE_SELECT, SERVICE_FROM, &filter, order_by(&query.sort), "s.id", query).await?;
+    let needs_host = restricted(caller) || !query.host.is_empty();
+    let count = count_from("services s", Some("s.host_id"), needs_host, !query.group.is_empty());
+    let (select, join) = if query.sort == "host" {
+        (hosts_first(SERVICE_SELECT, "services", "s"), Some("s.host_id = h.id"))
+    } else {
+        (SERVICE_SELECT.to_string(), None)
+    };
+    let page = Page { select: &select, join, count_from: &count, order_by: order_by(&query.sort), id_column: "s.id" };
+    let (rows, total) = fetch_page(db, &page, &filter, query).await?;
     let mut items = rows.iter().map(service_from_row).collect::<Result<Vec<_>>>()?;
     let ids: Vec<i64> = items.iter().map(|s| s.id).collect();
     let mut tags = tags_of(db.pool(), TagKind::Service, &ids).await?;
