@@ -80,7 +80,13 @@ fn init_tracing() {
 pub async fn open_db(config: &Config) -> Result<Db, String> {
     let url = config.database_url();
     if Db::kind_of(&url) == warden_backend::db::DbKind::Sqlite {
-        std::fs::create_dir_all(&config.data_dir)
+        // Private from the start: the database holds password hashes, session
+        // hashes and the sealed SSH key. An existing directory is left as it is.
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&config.data_dir)
             .map_err(|e| format!("cannot create the data directory {}: {e}", config.data_dir.display()))?;
     }
     let shown = crate::config::redact_url_password(&url);

@@ -183,3 +183,19 @@ fn a_replaced_master_key_stops_start_up_with_a_clear_message() {
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("does not open Warden's SSH key"), "{text}");
 }
+
+#[test]
+fn a_new_data_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = data_dir();
+    let dir = parent.join("fresh");
+    let out = Command::new(env!("CARGO_BIN_EXE_warden"))
+        .arg("migrate")
+        .env_remove("WARDEN_DATABASE_URL")
+        .env("WARDEN_DATA_DIR", &dir)
+        .current_dir(&parent)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+}
