@@ -218,6 +218,9 @@ async fn lists_filter_sort_and_page_on_the_server(db: Db) {
     assert_eq!(list_jails(&db, &admin, &q(|l| l.manager = "bastille".into())).await.unwrap().total, 1);
     assert_eq!(list_jails(&db, &admin, &q(|l| l.tag = "edge".into())).await.unwrap().items[0].tags, ["edge"]);
     assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "j1".into())).await.unwrap().total, 10);
+    // Search ignores case on both backends.
+    assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "J1".into())).await.unwrap().total, 10);
+    assert_eq!(list_hosts(&db, &admin, &q(|l| l.q = "ALPHA".into())).await.unwrap().total, 1);
     // A typed % is a character, not a wildcard.
     assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "%".into())).await.unwrap().total, 0);
     // Sorted by host (hosts walked in name order): beta's 15 jails come last, across pages.

@@ -90,6 +90,16 @@ pub(crate) fn escape_like(s: &str) -> String {
     out
 }
 
+/// Case-insensitive `LIKE` for free-text search: SQLite's `LIKE` already
+/// ignores ASCII case, PostgreSQL's does not (`ILIKE` does), so both
+/// backends find `WEB01` in `web01`.
+pub(crate) fn text_search(sql: &str, kind: crate::db::DbKind) -> String {
+    match kind {
+        crate::db::DbKind::Sqlite => sql.to_string(),
+        crate::db::DbKind::Postgres => sql.replace(" LIKE ", " ILIKE "),
+    }
+}
+
 /// A `LIKE` pattern that finds `s` anywhere.
 pub(crate) fn contains_pattern(s: &str) -> String {
     format!("%{}%", escape_like(s))

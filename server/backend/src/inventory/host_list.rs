@@ -1,7 +1,7 @@
 //! The hosts list: search, filters, sort and paging on the server.
 
 use crate::access::Caller;
-use crate::db::filter::{contains_pattern, Bind, Filter};
+use crate::db::filter::{contains_pattern, text_search, Bind, Filter};
 use crate::db::Db;
 use crate::error::Result;
 use crate::inventory::reach::restrict_to_reach;
@@ -27,7 +27,7 @@ pub async fn list_hosts(db: &Db, caller: &Caller, query: &ListQuery) -> Result<L
     if !q.is_empty() {
         let p = contains_pattern(q);
         filter.push(
-            "(h.name LIKE ? ESCAPE '\\' OR h.address LIKE ? ESCAPE '\\')",
+            &text_search("(h.name LIKE ? ESCAPE '\\' OR h.address LIKE ? ESCAPE '\\')", db.kind()),
             [Bind::Text(p.clone()), Bind::Text(p)],
         );
     }

@@ -2,7 +2,7 @@
 //! and paging on the server.
 
 use crate::access::Caller;
-use crate::db::filter::{contains_pattern, Bind, Filter};
+use crate::db::filter::{contains_pattern, text_search, Bind, Filter};
 use crate::db::Db;
 use crate::error::Result;
 use crate::inventory::reach::{restrict_to_reach, restricted};
@@ -28,7 +28,7 @@ pub async fn list_jails(db: &Db, caller: &Caller, query: &ListQuery) -> Result<L
     if !q.is_empty() {
         let p = contains_pattern(q);
         filter.push(
-            "(j.name LIKE ? ESCAPE '\\' OR j.hostname LIKE ? ESCAPE '\\' OR j.ipv4 LIKE ? ESCAPE '\\' OR j.ipv6 LIKE ? ESCAPE '\\')",
+            &text_search("(j.name LIKE ? ESCAPE '\\' OR j.hostname LIKE ? ESCAPE '\\' OR j.ipv4 LIKE ? ESCAPE '\\' OR j.ipv6 LIKE ? ESCAPE '\\')", db.kind()),
             [Bind::Text(p.clone()), Bind::Text(p.clone()), Bind::Text(p.clone()), Bind::Text(p)],
         );
     }

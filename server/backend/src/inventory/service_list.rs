@@ -2,7 +2,7 @@
 //! paging on the server.
 
 use crate::access::Caller;
-use crate::db::filter::{contains_pattern, Bind, Filter};
+use crate::db::filter::{contains_pattern, text_search, Bind, Filter};
 use crate::db::Db;
 use crate::error::Result;
 use crate::inventory::reach::{restrict_to_reach, restricted};
@@ -26,8 +26,10 @@ pub async fn list_services(db: &Db, caller: &Caller, query: &ListQuery) -> Resul
     let q = query.q.trim();
     if !q.is_empty() {
         let p = contains_pattern(q);
-        filter
-            .push("(s.name LIKE ? ESCAPE '\\' OR s.ports LIKE ? ESCAPE '\\')", [Bind::Text(p.clone()), Bind::Text(p)]);
+        filter.push(
+            &text_search("(s.name LIKE ? ESCAPE '\\' OR s.ports LIKE ? ESCAPE '\\')", db.kind()),
+            [Bind::Text(p.clone()), Bind::Text(p)],
+        );
     }
     if !query.group.is_empty() {
         filter.push("g.name = ?", [Bind::Text(query.group.clone())]);
