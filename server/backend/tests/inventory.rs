@@ -218,6 +218,12 @@ async fn lists_filter_sort_and_page_on_the_server(db: Db) {
     assert_eq!(list_jails(&db, &admin, &q(|l| l.manager = "bastille".into())).await.unwrap().total, 1);
     assert_eq!(list_jails(&db, &admin, &q(|l| l.tag = "edge".into())).await.unwrap().items[0].tags, ["edge"]);
     assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "j1".into())).await.unwrap().total, 10);
+    // The search text follows every change: address and hostname after an edit.
+    let edited = JailForm { addresses: "10.9.8.7".into(), hostname: "Edge.Example.org".into(), ..jail(h1, "j05") };
+    let j05 = list_jails(&db, &admin, &q(|l| l.q = "j05".into())).await.unwrap().items[0].id;
+    update_jail(&db, &admin, j05, &edited).await.unwrap();
+    assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "10.9.8.7".into())).await.unwrap().items[0].name, "j05");
+    assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "edge.EXAMPLE".into())).await.unwrap().total, 1);
     // Search ignores case on both backends.
     assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "J1".into())).await.unwrap().total, 10);
     assert_eq!(list_hosts(&db, &admin, &q(|l| l.q = "ALPHA".into())).await.unwrap().total, 1);
