@@ -15,6 +15,7 @@ mod host_list;
 mod hosts;
 mod jail_list;
 mod jails;
+mod placed_list;
 mod reach;
 mod rows;
 mod seed;

@@ -43,6 +43,30 @@ impl Filter {
         self.clauses.push(out);
     }
 
+    /// Free-text search: `text` anywhere in any of `columns`, ignoring case on
+    /// both backends (SQLite's `LIKE` already ignores ASCII case;
+    /// PostgreSQL needs `ILIKE`). Does nothing for an empty text.
+    pub fn push_text_search(&mut self, columns: &[&str], text: &str, kind: crate::db::DbKind) {
+        let text = text.trim();
+        if text.is_empty() || columns.is_empty() {
+            return;
+        }
+        let like = match kind {
+            crate::db::DbKind::Sqlite => "LIKE",
+            crate::db::DbKind::Postgres => "ILIKE",
+        };
+        let clause = columns.iter().map(|c| format!("{c} {like} ? ESCAPE '\\'")).collect::<Vec<_>>().join(" OR ");
+        let pattern = contains_pattern(text);
+        self.push(&format!("({clause})"), columns.iter().map(|_| Bind::Text(pattern.clone())));
+    }
+
+    /// `column = ?` when `value` is not empty (a list filter left blank).
+    pub fn push_equal(&mut self, column: &str, value: &str) {
+        if !value.is_empty() {
+            self.push(&format!("{column} = ?"), [Bind::Text(value.to_string())]);
+        }
+    }
+
     /// Adds a condition without binds (for SQL Warden wrote itself).
     pub fn push_sql(&mut self, sql: String) {
         self.clauses.push(sql);
@@ -90,16 +114,6 @@ pub(crate) fn escape_like(s: &str) -> String {
     out
 }
 
-/// Case-insensitive `LIKE` for free-text search: SQLite's `LIKE` already
-/// ignores ASCII case, PostgreSQL's does not (`ILIKE` does), so both
-/// backends find `WEB01` in `web01`.
-pub(crate) fn text_search(sql: &str, kind: crate::db::DbKind) -> String {
-    match kind {
-        crate::db::DbKind::Sqlite => sql.to_string(),
-        crate::db::DbKind::Postgres => sql.replace(" LIKE ", " ILIKE "),
-    }
-}
-
 /// A `LIKE` pattern that finds `s` anywhere.
 pub(crate) fn contains_pattern(s: &str) -> String {
     format!("%{}%", escape_like(s))
@@ -118,6 +132,17 @@ mod tests {
         assert_eq!(f.where_sql(), " WHERE a = $1 AND b IN (1, 2) AND (c LIKE $2 OR d LIKE $3)");
         assert_eq!(f.binds().len(), 3);
         assert_eq!(Filter::new().where_sql(), "");
+    }
+
+    #[test]
+    fn text_search_covers_every_column_and_ignores_case_on_postgres() {
+        let mut f = Filter::new();
+        f.push_text_search(&["a", "b"], " x ", crate::db::DbKind::Postgres);
+        f.push_equal("c", "");
+        f.push_equal("d", "v");
+        f.push_text_search(&["e"], "  ", crate::db::DbKind::Sqlite);
+        assert_eq!(f.where_sql(), " WHERE (a ILIKE $1 ESCAPE '\\' OR b ILIKE $2 ESCAPE '\\') AND d = $3");
+        assert_eq!(f.binds().len(), 3);
     }
 
     #[test]

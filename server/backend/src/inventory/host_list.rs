@@ -1,7 +1,7 @@
 //! The hosts list: search, filters, sort and paging on the server.
 
 use crate::access::Caller;
-use crate::db::filter::{contains_pattern, text_search, Bind, Filter};
+use crate::db::filter::{Bind, Filter};
 use crate::db::Db;
 use crate::error::Result;
 use crate::inventory::reach::restrict_to_reach;
@@ -23,17 +23,8 @@ fn order_by(key: &str) -> &'static str {
 pub async fn list_hosts(db: &Db, caller: &Caller, query: &ListQuery) -> Result<ListPage<HostSummary>> {
     let mut filter = Filter::new();
     restrict_to_reach(&mut filter, caller, "h.group_id");
-    let q = query.q.trim();
-    if !q.is_empty() {
-        let p = contains_pattern(q);
-        filter.push(
-            &text_search("(h.name LIKE ? ESCAPE '\\' OR h.address LIKE ? ESCAPE '\\')", db.kind()),
-            [Bind::Text(p.clone()), Bind::Text(p)],
-        );
-    }
-    if !query.group.is_empty() {
-        filter.push("g.name = ?", [Bind::Text(query.group.clone())]);
-    }
+    filter.push_text_search(&["h.name", "h.address"], &query.q, db.kind());
+    filter.push_equal("g.name", &query.group);
     if !query.tag.is_empty() {
         filter.push(&TagKind::Host.exists_sql("h.id"), [Bind::Text(query.tag.clone())]);
     }
