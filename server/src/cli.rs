@@ -36,6 +36,18 @@ pub enum Command {
         #[command(subcommand)]
         command: InspectCommand,
     },
+    /// Run jobs only (no web server): extra workers beside `warden serve`,
+    /// on the same database (PostgreSQL for several machines).
+    Worker {
+        /// Jobs run at once.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
+    /// Start jobs from the command line.
+    Job {
+        #[command(subcommand)]
+        command: JobCommand,
+    },
     /// Tools for development and benchmarks.
     Dev {
         #[command(subcommand)]
@@ -53,6 +65,26 @@ pub enum InspectCommand {
         format: String,
         /// The captured output; standard input when absent.
         file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobCommand {
+    /// Queue a job on hosts (by name) as an existing user, audited under that
+    /// user's name; prints the job id. Kinds: check_connection,
+    /// collect_facts, wait (with --seconds).
+    Start {
+        #[arg(long)]
+        kind: String,
+        /// A host name; repeat for several hosts.
+        #[arg(long = "host")]
+        hosts: Vec<String>,
+        /// For `wait`: how long the host sleeps.
+        #[arg(long)]
+        seconds: Option<u64>,
+        /// The user the job is started as (needs the right to run jobs).
+        #[arg(long = "as")]
+        as_user: String,
     },
 }
 

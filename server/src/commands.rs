@@ -2,10 +2,12 @@
 
 mod audit;
 mod inspect;
+mod job;
 pub mod serve;
 mod user;
+pub mod worker;
 
-use crate::cli::{AuditCommand, Cli, Command, DevCommand, InspectCommand, UserCommand};
+use crate::cli::{AuditCommand, Cli, Command, DevCommand, InspectCommand, JobCommand, UserCommand};
 use crate::config::Config;
 use std::process::ExitCode;
 use warden_backend::Db;
@@ -34,6 +36,10 @@ pub async fn run(cli: Cli) -> ExitCode {
             user::add(&config, &username, &role).await
         }
         Command::Audit { command: AuditCommand::Verify } => audit::verify(&config).await,
+        Command::Worker { concurrency } => worker::run_standalone(config, concurrency).await,
+        Command::Job { command: JobCommand::Start { kind, hosts, seconds, as_user } } => {
+            job::start(&config, &kind, &hosts, seconds, &as_user).await
+        }
         Command::Inspect { .. } => unreachable!("handled before the configuration is read"),
         Command::Dev { command: DevCommand::Seed { groups, hosts, jails, services } } => {
             let size = warden_backend::inventory::SeedSize { groups, hosts, jails, services };

@@ -25,6 +25,14 @@ pub struct Config {
     /// The master key that seals Warden's SSH private key; empty means
     /// `<data_dir>/master.key`. Keep it out of database backups.
     pub master_key_file: PathBuf,
+    /// Jobs the worker inside `warden serve` runs at once; 0 leaves all jobs
+    /// to separate `warden worker` processes.
+    pub workers: i64,
+    /// Seconds a job stays claimed without a heartbeat: after a crash, its
+    /// jobs are marked interrupted this long after the last heartbeat.
+    pub job_lease_seconds: i64,
+    /// Seconds to wait for a host to answer a new SSH connection.
+    pub ssh_connect_timeout_seconds: i64,
 }
 
 impl Default for Config {
@@ -38,6 +46,9 @@ impl Default for Config {
             session_absolute_hours: 12,
             setup_link_minutes: 60,
             master_key_file: PathBuf::new(),
+            workers: 16,
+            job_lease_seconds: 30,
+            ssh_connect_timeout_seconds: 5,
         }
     }
 }
@@ -97,6 +108,18 @@ impl Config {
         if let Some(v) = env("WARDEN_SESSION_IDLE_MINUTES") {
             config.session_idle_minutes = number("WARDEN_SESSION_IDLE_MINUTES", v)?;
         }
+        if let Some(v) = env("WARDEN_WORKERS") {
+            config.workers = v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or(ConfigError::Env {
+                name: "WARDEN_WORKERS",
+                message: "must be 0 or a positive whole number".into(),
+            })?;
+        }
+        if let Some(v) = env("WARDEN_JOB_LEASE_SECONDS") {
+            config.job_lease_seconds = number("WARDEN_JOB_LEASE_SECONDS", v)?;
+        }
+        if let Some(v) = env("WARDEN_SSH_CONNECT_TIMEOUT_SECONDS") {
+            config.ssh_connect_timeout_seconds = number("WARDEN_SSH_CONNECT_TIMEOUT_SECONDS", v)?;
+        }
         if let Some(v) = env("WARDEN_SESSION_ABSOLUTE_HOURS") {
             config.session_absolute_hours = number("WARDEN_SESSION_ABSOLUTE_HOURS", v)?;
         }
@@ -119,6 +142,11 @@ impl Config {
         let url = self.public_url();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(ConfigError::Invalid(format!("public_url = {url:?} must start with http:// or https://")));
+        }
+        if self.workers < 0 || self.job_lease_seconds <= 0 || self.ssh_connect_timeout_seconds <= 0 {
+            return Err(ConfigError::Invalid(
+                "workers must be 0 or more; job_lease_seconds and ssh_connect_timeout_seconds positive".into(),
+            ));
         }
         if self.session_idle_minutes <= 0 || self.session_absolute_hours <= 0 || self.setup_link_minutes <= 0 {
             return Err(ConfigError::Invalid("session and setup durations must be positive".into()));

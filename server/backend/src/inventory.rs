@@ -8,7 +8,7 @@
 //! with their values before and after.
 
 mod bulk;
-mod changes;
+pub(crate) mod changes;
 mod dashboard;
 mod groups;
 mod host_list;
@@ -16,7 +16,7 @@ mod hosts;
 mod jail_list;
 mod jails;
 mod placed_list;
-mod reach;
+pub(crate) mod reach;
 mod rows;
 mod seed;
 mod service_list;

@@ -11,9 +11,10 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod inventory;
+pub mod jobs;
 pub mod services;
 pub mod ssh;
 
 pub use db::Db;
 pub use error::BackendError;
-pub use services::{RequestIdentity, Services};
+pub use services::{JobSignals, RequestIdentity, Services};

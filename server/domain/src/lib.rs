@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit;
 pub mod error;
 pub mod inventory;
+pub mod jobs;
 pub mod names;
 pub mod page;
 pub mod ssh;

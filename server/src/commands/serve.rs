@@ -14,7 +14,7 @@ use warden_backend::db::DbKind;
 use warden_backend::Services;
 
 pub async fn serve(config: Config) -> Result<ExitCode, String> {
-    let (app, db) = build_app(&config).await?;
+    let Built { router: app, db, worker: _worker } = build_app(&config).await?;
     let public_url = config.public_url();
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
@@ -37,17 +37,31 @@ pub async fn serve(config: Config) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The database (migrated) and the whole router for `config`; the tests
-/// serve the same thing on an ephemeral port.
-pub async fn build_app(config: &Config) -> Result<(axum::Router, warden_backend::Db), String> {
+/// What `build_app` made: the router, the database, and the job worker
+/// (running while this is kept; `None` with `workers = 0`).
+pub struct Built {
+    pub router: axum::Router,
+    pub db: warden_backend::Db,
+    pub worker: Option<super::worker::RunningWorker>,
+}
+
+/// The database (migrated), the whole router for `config` and the in-process
+/// job worker; the tests serve the same thing on an ephemeral port.
+pub async fn build_app(config: &Config) -> Result<Built, String> {
     let db = super::open_db(config).await?;
     let policy = SessionPolicy {
         idle_ms: config.session_idle_minutes * 60_000,
         absolute_ms: config.session_absolute_hours * 3_600_000,
     };
     let identity = load_identity(config, &db).await?;
+    let mut services = Services::new(db.clone(), policy, identity);
+    services.jobs.connect_timeout = Duration::from_secs(config.ssh_connect_timeout_seconds as u64);
+    let worker = match config.workers {
+        0 => None,
+        n => Some(super::worker::start(config, &db, &services.identity, &services.jobs, n as usize)?),
+    };
     let state = AppState {
-        services: Services::new(db.clone(), policy, identity),
+        services,
         leptos: leptos_options(config)?,
         public_origin: origin_of(&config.public_url()),
         https: config.is_https(),
@@ -78,13 +92,13 @@ pub async fn build_app(config: &Config) -> Result<(axum::Router, warden_backend:
             router::build(state, store, idle)
         }
     };
-    Ok((app, db))
+    Ok(Built { router: app, db, worker })
 }
 
 /// The master key (made at first start) and Warden's SSH identity sealed
 /// under it. A master key that does not open the stored identity stops
 /// start-up: Warden never runs with an unreadable or unprotected key.
-async fn load_identity(
+pub(crate) async fn load_identity(
     config: &Config,
     db: &warden_backend::Db,
 ) -> Result<warden_backend::ssh::WardenIdentity, String> {
@@ -128,7 +142,7 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
         .build())
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -18,6 +18,8 @@ pub struct TestServer {
     pub db: Db,
     pub dir: PathBuf,
     pub user_ids: Vec<(Role, i64)>,
+    /// The in-process job worker, running as long as the server.
+    pub _worker: Option<warden::commands::worker::RunningWorker>,
 }
 
 fn unique_dir() -> PathBuf {
@@ -61,7 +63,8 @@ async fn start_on(pg: bool) -> Option<TestServer> {
         public_url: "http://127.0.0.1:3000".into(),
         ..Config::default()
     };
-    let (app, db) = warden::commands::serve::build_app(&config).await.expect("build app");
+    let built = warden::commands::serve::build_app(&config).await.expect("build app");
+    let (app, db) = (built.router, built.db);
     let hasher = PasswordHasher::new(2);
     let mut user_ids = Vec::new();
     for role in Role::ALL {
@@ -73,7 +76,7 @@ async fn start_on(pg: bool) -> Option<TestServer> {
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
     });
-    Some(TestServer { base: format!("http://{addr}"), db, dir, user_ids })
+    Some(TestServer { base: format!("http://{addr}"), db, dir, user_ids, _worker: built.worker })
 }
 
 impl TestServer {

@@ -1,0 +1,80 @@
+//! The typed command builder: the only way to describe what runs on a host.
+//!
+//! A command is a fixed program name plus arguments. Arguments are separate
+//! strings that the SSH layer single-quotes one by one (`openssh`'s
+//! `command().arg()`), so nothing in them is ever read by the remote shell as
+//! syntax. Programs are `&'static str`: no input ever chooses what runs.
+
+use std::fmt;
+
+/// One command for a host: `program arg…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteCommand {
+    program: &'static str,
+    args: Vec<String>,
+}
+
+impl RemoteCommand {
+    pub fn new(program: &'static str) -> Self {
+        debug_assert!(program.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)));
+        RemoteCommand { program, args: Vec::new() }
+    }
+
+    /// Adds one argument. Pass validated names (`JailName`, …) or constants;
+    /// the value reaches the host as one word whatever it contains.
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn program(&self) -> &'static str {
+        self.program
+    }
+
+    pub fn arguments(&self) -> &[String] {
+        &self.args
+    }
+}
+
+/// The command as a shell would need it typed: for the job log and the
+/// audit record ("the exact commands per host").
+impl fmt::Display for RemoteCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.program)?;
+        for a in &self.args {
+            write!(f, " {}", shell_quote(a))?;
+        }
+        Ok(())
+    }
+}
+
+/// POSIX single quoting, only where needed (`'` becomes `'\''`).
+fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_quotes_what_a_shell_would_read() {
+        let c = RemoteCommand::new("sysctl").arg("hw.ncpu").arg("a b").arg("it's").arg("$(reboot)").arg("");
+        assert_eq!(c.to_string(), r#"sysctl hw.ncpu 'a b' 'it'\''s' '$(reboot)' ''"#);
+        assert_eq!(c.arguments().len(), 5);
+    }
+}

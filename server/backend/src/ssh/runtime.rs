@@ -1,0 +1,62 @@
+//! The SSH layer's private working directory: Warden's private key as a 0600
+//! file (ssh reads it from there, never from argv or the environment), one
+//! known_hosts file per host holding only its pinned key, and the control
+//! sockets of the multiplexed sessions.
+//!
+//! The directory is made 0700 under the system's temp dir with a short,
+//! random name (a control socket's path must stay under ~104 bytes) and is
+//! removed when the runtime is dropped.
+
+use super::host_keys::HostKey;
+use crate::ssh::WardenIdentity;
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub struct SshRuntime {
+    dir: PathBuf,
+}
+
+impl SshRuntime {
+    /// Makes the directory and writes the private key into it.
+    pub fn create(identity: &WardenIdentity) -> io::Result<SshRuntime> {
+        let dir = std::env::temp_dir().join(format!("warden-ssh-{:08x}", rand::random::<u32>()));
+        fs::DirBuilder::new().mode(0o700).create(&dir)?;
+        let runtime = SshRuntime { dir };
+        write_private(&runtime.key_file(), identity.private_key_openssh().as_bytes())?;
+        Ok(runtime)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn key_file(&self) -> PathBuf {
+        self.dir.join("id_ed25519")
+    }
+
+    /// Writes the known_hosts file of one host: its pinned key only.
+    pub fn known_hosts_for(&self, host_id: i64, key: &HostKey, address: &str, port: u16) -> io::Result<PathBuf> {
+        let path = self.dir.join(format!("known_hosts.{host_id}"));
+        let tmp = self.dir.join(format!("known_hosts.{host_id}.tmp"));
+        write_private(&tmp, key.known_hosts_line(address, port).as_bytes())?;
+        fs::rename(&tmp, &path)?;
+        Ok(path)
+    }
+}
+
+impl Drop for SshRuntime {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Creates (or replaces) a file readable by its owner only.
+fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let _ = fs::remove_file(path);
+    let mut f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
