@@ -6,8 +6,24 @@
 //! in, forbidden, not found, …) for the page to show. State changes go through
 //! plain HTML forms handled by the server crate, so they work without JavaScript.
 
+/// Calls `$body` with `caller` and `db` bound, answering "sign in" when
+/// there is no caller. Keeps each server function to its one use-case call.
+#[cfg(feature = "ssr")]
+macro_rules! with_caller {
+    (|$caller:ident, $db:ident| $body:expr) => {{
+        use $crate::api::ssr::{answer, caller, services};
+        let $caller = match caller()? {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(e)),
+        };
+        let $db = services()?.db;
+        answer($body.await)
+    }};
+}
+
 pub mod audit;
 pub mod inventory;
+pub mod jobs;
 pub mod session;
 pub mod users;
 

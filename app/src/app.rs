@@ -14,8 +14,9 @@ use crate::pages::{
     jail::JailPage,
     jail_form::{EditJailPage, NewJailPage},
     jails::JailsPage,
+    job::JobPage,
+    jobs::JobsPage,
     login::LoginPage,
-    placeholder::JobsPage,
     service::ServicePage,
     service_form::{EditServicePage, NewServicePage},
     services::ServicesPage,
@@ -114,6 +115,7 @@ fn Pages() -> impl IntoView {
                     <Route path=path!("/services/:id/edit") view=EditServicePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/groups") view=GroupsPage ssr=SsrMode::Async/>
                     <Route path=path!("/jobs") view=JobsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs/:id") view=JobPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users/:id") view=UserPage ssr=SsrMode::Async/>

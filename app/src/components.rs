@@ -4,6 +4,8 @@ pub mod confirm;
 pub mod copy;
 pub mod fields;
 pub mod flash;
+pub mod job_badge;
 pub mod layout;
 pub mod listing;
+pub mod live_log;
 pub mod problem;

@@ -2,7 +2,10 @@
 //! health, and the middleware stack around all of them.
 
 use crate::state::AppState;
-use crate::web::{account_forms, auth_forms, export, health, identity, inventory_forms as inv, security, user_forms};
+use crate::web::{
+    account_forms, auth_forms, export, health, identity, inventory_forms as inv, job_forms, job_stream, security,
+    user_forms,
+};
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use leptos::prelude::*;
@@ -61,6 +64,12 @@ pub fn build<S: SessionStore + Clone>(state: AppState, store: S, idle: Duration)
         .route("/hosts", post(inv::create_host))
         .route("/hosts/{id}", post(inv::update_host))
         .route("/hosts/{id}/delete", post(inv::delete_host))
+        .route("/hosts/{id}/host-key/fetch", post(job_forms::fetch_host_key))
+        .route("/hosts/{id}/host-key/approve", post(job_forms::approve_host_key))
+        .route("/jobs", post(job_forms::start))
+        .route("/jobs/{id}/cancel", post(job_forms::cancel))
+        .route("/jobs/{id}/events", get(job_stream::events))
+        .route("/jobs/{id}/log.txt", get(job_stream::download))
         .route("/jails/delete", post(inv::bulk_delete_jails))
         .route("/jails", post(inv::create_jail))
         .route("/jails/{id}", post(inv::update_jail))

@@ -9,5 +9,7 @@ pub mod flash;
 pub mod health;
 pub mod identity;
 pub mod inventory_forms;
+pub mod job_forms;
+pub mod job_stream;
 pub mod security;
 pub mod user_forms;

@@ -43,6 +43,10 @@ struct Objects {
     host: i64,
     jail: i64,
     service: i64,
+    /// A queued job on the host (the test server runs no worker).
+    job: i64,
+    /// A finished (cancelled) job, whose live stream ends at once.
+    done_job: i64,
 }
 
 async fn make_objects(s: &TestServer, tag: &str) -> Objects {
@@ -52,7 +56,8 @@ async fn make_objects(s: &TestServer, tag: &str) -> Objects {
     let host = create_host(
         &s.db,
         &admin,
-        &HostForm { name: format!("h-{tag}"), address: "10.0.0.1".into(), ..Default::default() },
+        // Port 9 on loopback refuses at once: "Fetch host key" answers quickly.
+        &HostForm { name: format!("h-{tag}"), address: "127.0.0.1".into(), ssh_port: "9".into(), ..Default::default() },
     )
     .await
     .expect("host");
@@ -70,7 +75,11 @@ async fn make_objects(s: &TestServer, tag: &str) -> Objects {
         ..Default::default()
     };
     let service = create_service(&s.db, &admin, &form).await.expect("service");
-    Objects { host, jail, service }
+    let check = warden_domain::jobs::JobKind::CheckConnection;
+    let job = warden_backend::jobs::start_job(&s.db, &admin, check, &[host], json!({})).await.expect("job");
+    let done_job = warden_backend::jobs::start_job(&s.db, &admin, check, &[host], json!({})).await.expect("job");
+    warden_backend::jobs::cancel_job(&s.db, &admin, done_job).await.expect("cancel");
+    Objects { host, jail, service, job, done_job }
 }
 
 /// The server functions and who may call them.
@@ -88,6 +97,10 @@ fn server_fn_policy(s: &TestServer, o: &Objects) -> Vec<(&'static str, ServerFnB
         ("service", ServerFnBody::Json(json!({ "id": o.service })), SignedIn),
         ("bulk_preview", ServerFnBody::Json(json!({ "kind": "jails", "ids": [o.jail] })), Roles(WRITE)),
         ("warden_key", ServerFnBody::Json(json!({})), SignedIn),
+        ("host_key", ServerFnBody::Json(json!({ "host_id": o.host })), SignedIn),
+        ("jobs", ServerFnBody::Json(json!({ "query": {} })), SignedIn),
+        ("job", ServerFnBody::Json(json!({ "id": o.job })), SignedIn),
+        ("job_log", ServerFnBody::Json(json!({ "id": o.job, "before": null })), SignedIn),
         ("page_context", ServerFnBody::Form(vec![]), Everyone),
         ("setup_link_valid", ServerFnBody::Form(vec![("token", "nope".into())]), Everyone),
         ("list_users", ServerFnBody::Form(vec![]), Roles(ADMIN)),
@@ -116,6 +129,7 @@ const PAGES: &[&str] = &[
     "/services/{id}",
     "/services/{id}/edit",
     "/jobs",
+    "/jobs/{id}",
     "/audit",
     "/admin/users",
     "/admin/users/{id}",
@@ -161,6 +175,12 @@ fn form_policy(op: i64) -> Vec<FormRow> {
         ),
         ("POST", format!("/admin/users/{op}/grants/{{group}}/delete"), vec![], Roles(ADMIN)),
         ("GET", "/audit/export?format=csv".into(), vec![], Roles(AUDIT)),
+        ("POST", "/jobs".into(), vec![("id", "{host}".into()), ("kind", "check_connection".into())], Roles(WRITE)),
+        ("POST", "/jobs/{job}/cancel".into(), vec![], Roles(WRITE)),
+        ("GET", "/jobs/{done_job}/events".into(), vec![], SignedIn),
+        ("GET", "/jobs/{job}/log.txt".into(), vec![], SignedIn),
+        ("POST", "/hosts/{host}/host-key/fetch".into(), vec![], Roles(WRITE)),
+        ("POST", "/hosts/{host}/host-key/approve".into(), vec![("fingerprint", "SHA256:x".into())], Roles(ADMIN)),
         (
             "POST",
             "/admin/users".into(),
@@ -213,6 +233,12 @@ const ROUTER_ROUTES: &[&str] = &[
     "/hosts",
     "/hosts/{id}",
     "/hosts/{id}/delete",
+    "/hosts/{id}/host-key/fetch",
+    "/hosts/{id}/host-key/approve",
+    "/jobs",
+    "/jobs/{id}/cancel",
+    "/jobs/{id}/events",
+    "/jobs/{id}/log.txt",
     "/jails",
     "/jails/{id}",
     "/jails/{id}/delete",
@@ -352,6 +378,8 @@ impl Fresh {
 
     fn fill(&self, text: &str) -> String {
         text.replace("{host}", &self.objects.host.to_string())
+            .replace("{done_job}", &self.objects.done_job.to_string())
+            .replace("{job}", &self.objects.job.to_string())
             .replace("{jail}", &self.objects.jail.to_string())
             .replace("{service}", &self.objects.service.to_string())
             .replace("{group_name}", &self.group_name)

@@ -9,21 +9,6 @@ use warden_domain::inventory::{
     ListPage, ListQuery, ServiceDetail, ServiceSummary,
 };
 
-/// Calls `$body` with `caller` and `db` bound, answering "sign in" when
-/// there is no caller. Keeps each server function to its one use-case call.
-#[cfg(feature = "ssr")]
-macro_rules! with_caller {
-    (|$caller:ident, $db:ident| $body:expr) => {{
-        use super::ssr::{answer, caller, services};
-        let $caller = match caller()? {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(e)),
-        };
-        let $db = services()?.db;
-        answer($body.await)
-    }};
-}
-
 #[server(endpoint = "dashboard", input = leptos::server_fn::codec::Json)]
 pub async fn fetch_dashboard() -> ApiResult<Dashboard> {
     with_caller!(|caller, db| warden_backend::inventory::dashboard(&db, &caller))

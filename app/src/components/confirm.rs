@@ -11,8 +11,11 @@ pub fn ConfirmDelete(
     /// Where the POST goes.
     action: String,
     button: &'static str,
-    /// Where "Cancel" leads.
+    /// Where the way back leads.
     cancel: String,
+    /// The way back's label.
+    #[prop(default = "Cancel")]
+    back: &'static str,
 ) -> impl IntoView {
     view! {
         <section class="card confirm" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-text">
@@ -20,7 +23,7 @@ pub fn ConfirmDelete(
             <p id="confirm-text">{what}</p>
             <form method="post" action=action class="form-actions" id="confirm-form">
                 <button type="submit" class="button button-danger" autofocus=true>{button}</button>
-                <a class="button button-secondary" href=cancel>"Cancel"</a>
+                <a class="button button-secondary" href=cancel>{back}</a>
             </form>
         </section>
     }

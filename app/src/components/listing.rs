@@ -145,17 +145,35 @@ pub fn select_header() -> impl IntoView {
     view! { <th scope="col" class="select"><span class="visually-hidden">"Select"</span></th> }
 }
 
-/// A list's table inside its selection form: ticking rows and pressing the
-/// button opens the confirmation page (`{action}/delete?id=…`), JavaScript or not.
+/// A list's table inside its selection form: ticking rows and pressing a
+/// button opens the delete confirmation page (`{action}/delete?id=…`) or,
+/// with `jobs`, starts a job on the ticked hosts (`POST /jobs`), JavaScript
+/// or not.
 #[component]
-pub fn BulkSelection(action: &'static str, noun: &'static str, enabled: bool, children: Children) -> impl IntoView {
-    if !enabled {
+pub fn BulkSelection(
+    action: &'static str,
+    noun: &'static str,
+    enabled: bool,
+    /// Offer "Check connection" and "Collect facts" (the hosts list).
+    #[prop(optional)]
+    jobs: bool,
+    children: Children,
+) -> impl IntoView {
+    if !enabled && !jobs {
         return children().into_any();
     }
     view! {
         <form method="get" action=format!("{action}/delete") id="bulk-form">
             <div class="bulk-actions">
-                <button type="submit" class="button button-small button-danger">{format!("Delete selected {noun}…")}</button>
+                {jobs.then(|| view! {
+                    <button type="submit" formmethod="post" formaction="/jobs" name="kind" value="check_connection"
+                        class="button button-small">"Check connection"</button>
+                    <button type="submit" formmethod="post" formaction="/jobs" name="kind" value="collect_facts"
+                        class="button button-small button-secondary">"Collect facts"</button>
+                })}
+                {enabled.then(|| view! {
+                    <button type="submit" class="button button-small button-danger">{format!("Delete selected {noun}…")}</button>
+                })}
             </div>
             {children()}
         </form>

@@ -3,11 +3,13 @@
 //! with the host; no JavaScript needed.
 
 use crate::api::inventory::{fetch_host, fetch_host_delete_impact, fetch_warden_key};
+use crate::api::jobs::fetch_host_key_status;
 use crate::api::session::use_page_context;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopyButton;
 use crate::components::listing::{group_label, StateBadge, Tags};
 use crate::components::problem::show;
+use crate::pages::host_trust::{HostJobs, HostKeyCard};
 use crate::pages::services::service_rows;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -25,6 +27,7 @@ pub fn HostPage() -> impl IntoView {
     let confirm = move || query.read().get("confirm").is_some_and(|c| c == "delete");
     let detail = Resource::new(id, fetch_host);
     let key = Resource::new(|| (), |_| fetch_warden_key());
+    let trust = Resource::new(id, fetch_host_key_status);
     let impact = Resource::new(
         move || (id(), confirm()),
         |(id, c)| async move {
@@ -41,7 +44,8 @@ pub fn HostPage() -> impl IntoView {
                 let viewer = page.await.ok().and_then(Result::ok).and_then(|c| c.viewer);
                 let impact = impact.await;
                 let key = key.await.ok().and_then(Result::ok);
-                show(detail.await, |d| view! { <HostView detail=d viewer=viewer impact=impact key=key/> }.into_any())
+                let trust = trust.await.ok().and_then(Result::ok).unwrap_or_default();
+                show(detail.await, |d| view! { <HostView detail=d viewer=viewer impact=impact key=key trust=trust/> }.into_any())
             })}
         </Suspense>
     }
@@ -53,11 +57,15 @@ fn HostView(
     viewer: Option<Viewer>,
     impact: Option<warden_domain::inventory::DeleteImpact>,
     key: Option<warden_domain::ssh::WardenKey>,
+    trust: warden_domain::jobs::HostKeyStatus,
 ) -> impl IntoView {
     let h = detail.host.clone();
     let base = format!("/hosts/{}", h.id);
     let group_id = h.group.as_ref().map(|g| g.id);
     let can_write = viewer.as_ref().is_some_and(|v| v.can_in(Permission::InventoryWrite, group_id));
+    let can_approve = viewer.as_ref().is_some_and(|v| v.can_in(Permission::HostKeyApprove, group_id));
+    let can_run = viewer.as_ref().is_some_and(|v| v.can_in(Permission::JobRun, group_id));
+    let trusted = trust.pinned.is_some() && trust.changed_at.is_none();
     let memory = detail.memory_bytes.map(|b| format!("{:.1} GiB", b as f64 / 1024.0 / 1024.0 / 1024.0));
     let confirm = impact.filter(|_| can_write).map(|i| {
         let what = format!(
@@ -92,6 +100,8 @@ fn HostView(
                 <dt>"Notes"</dt><dd class="notes">{if detail.notes.is_empty() { "—".to_string() } else { detail.notes.clone() }}</dd>
             </dl>
         </section>
+        <HostJobs host_id=h.id can_run=can_run trusted=trusted/>
+        <HostKeyCard host_id=h.id status=trust can_fetch=can_write can_approve=can_approve/>
         {key.filter(|_| can_write).map(|k| view! { <AccessKey key=k user=h.ssh_user.clone()/> })}
         <section class="card">
             <div class="section-header">

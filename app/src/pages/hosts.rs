@@ -24,7 +24,9 @@ pub fn HostsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading hosts…"</p> }>
             {move || Suspend::new(async move {
                 let viewer = page.await.ok().and_then(Result::ok).and_then(|c| c.viewer);
-                let can_add = viewer.is_some_and(|v| v.can_somewhere(Permission::InventoryWrite));
+                let can_add = viewer.as_ref().is_some_and(|v| v.can_somewhere(Permission::InventoryWrite));
+                let can_run = viewer.as_ref().is_some_and(|v| v.can_somewhere(Permission::JobRun));
+                let select = can_add || can_run;
                 let groups = groups.await.ok().and_then(Result::ok).unwrap_or_default();
                 let q = query();
                 let header = view! {
@@ -43,11 +45,11 @@ pub fn HostsPage() -> impl IntoView {
                         let pager = view! { <Pager action=ACTION query=q.clone() page=list.clone()/> };
                         view! {
                         <ListFilters action=ACTION query=q.clone() groups=groups set=FilterSet::default()/>
-                        <BulkSelection action=ACTION noun="hosts" enabled=can_add>
+                        <BulkSelection action=ACTION noun="hosts" enabled=can_add jobs=can_run>
                         <div class="table-wrap">
                             <table class="data" id="hosts-table">
                                 <thead><tr>
-                                    {can_add.then(select_header)}
+                                    {select.then(select_header)}
                                     <SortHeader action=ACTION query=q.clone() key="name" label="Name"/>
                                     <SortHeader action=ACTION query=q.clone() key="address" label="Address"/>
                                     <SortHeader action=ACTION query=q.clone() key="group" label="Group"/>
@@ -56,7 +58,7 @@ pub fn HostsPage() -> impl IntoView {
                                     <th scope="col">"FreeBSD"</th>
                                     <SortHeader action=ACTION query=q.clone() key="last_seen" label="Last seen"/>
                                 </tr></thead>
-                                <tbody>{list.items.clone().into_iter().map(|h| host_row(h, can_add)).collect_view()}</tbody>
+                                <tbody>{list.items.clone().into_iter().map(|h| host_row(h, select)).collect_view()}</tbody>
                             </table>
                         </div>
                         </BulkSelection>

@@ -14,7 +14,7 @@ use warden_backend::{inventory, BackendError, RequestIdentity};
 use warden_domain::inventory::{BulkKind, GroupForm, HostForm, JailForm, ServiceForm};
 use warden_domain::AppError;
 
-fn caller_of(identity: &RequestIdentity) -> Result<Caller, BackendError> {
+pub(crate) fn caller_of(identity: &RequestIdentity) -> Result<Caller, BackendError> {
     identity.caller().ok_or_else(|| AppError::Unauthenticated.into())
 }
 
@@ -292,7 +292,7 @@ pub async fn delete_service(
 
 /// The ids of a bulk selection. The form repeats one key (`id=1&id=2`), so
 /// the body is read as pairs; anything that is not a number is ignored.
-fn selected_ids(pairs: &[(String, String)]) -> Vec<i64> {
+pub(crate) fn selected_ids(pairs: &[(String, String)]) -> Vec<i64> {
     pairs.iter().filter(|(k, _)| k == "id").filter_map(|(_, v)| v.parse().ok()).collect()
 }
 

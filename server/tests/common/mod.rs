@@ -61,6 +61,8 @@ async fn start_on(pg: bool) -> Option<TestServer> {
         data_dir: dir.clone(),
         database_url: url,
         public_url: "http://127.0.0.1:3000".into(),
+        // No job worker: jobs stay queued unless a test runs one itself.
+        workers: 0,
         ..Config::default()
     };
     let built = warden::commands::serve::build_app(&config).await.expect("build app");
