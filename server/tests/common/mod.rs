@@ -31,7 +31,7 @@ fn unique_dir() -> PathBuf {
 
 /// Database URL for this run: a private PostgreSQL database when
 /// `WARDEN_TEST_PG_URL` is set and `pg` is true, else SQLite in `dir`.
-async fn database_url(dir: &std::path::Path, pg: bool) -> Option<String> {
+pub async fn database_url(dir: &std::path::Path, pg: bool) -> Option<String> {
     if !pg {
         return Some(format!("sqlite://{}?mode=rwc", dir.join("warden.db").display()));
     }

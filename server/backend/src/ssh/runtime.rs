@@ -20,9 +20,12 @@ pub struct SshRuntime {
 }
 
 impl SshRuntime {
-    /// Makes the directory and writes the private key into it.
+    /// Makes the directory and writes the private key into it. Directories
+    /// left by Warden processes that died without cleaning up (`kill -9`,
+    /// power loss) are removed first: they hold a copy of the private key.
     pub fn create(identity: &WardenIdentity) -> io::Result<SshRuntime> {
-        let dir = std::env::temp_dir().join(format!("warden-ssh-{:08x}", rand::random::<u32>()));
+        remove_orphans(&std::env::temp_dir());
+        let dir = std::env::temp_dir().join(format!("{PREFIX}{}-{:08x}", std::process::id(), rand::random::<u32>()));
         fs::DirBuilder::new().mode(0o700).create(&dir)?;
         let runtime = SshRuntime { dir };
         write_private(&runtime.key_file(), identity.private_key_openssh().as_bytes())?;
@@ -50,6 +53,25 @@ impl SshRuntime {
 impl Drop for SshRuntime {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+const PREFIX: &str = "warden-ssh-";
+
+/// Removes `warden-ssh-PID-…` directories whose process is gone. Only where
+/// `/proc` tells which processes live (Linux); elsewhere they stay.
+fn remove_orphans(tmp: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(tmp) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(PREFIX)) else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
 }
 
