@@ -39,7 +39,7 @@ SERVER_ENV := WARDEN_LISTEN=$(LISTEN) WARDEN_DATA_DIR=$(DATA_DIR) LEPTOS_SITE_RO
               LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=warden LEPTOS_SITE_ADDR=$(LISTEN)
 
 .PHONY: help setup build front assets server run admin release test-setup test e2e \
-        pg-start pg-stop clean-data clean bench-inventory
+        pg-start pg-stop clean-data clean bench-inventory bench-ssh bench-jobs
 
 help: ## list the targets
 	echo "Warden make targets:"
@@ -117,6 +117,24 @@ bench-inventory: setup ## P5: inventory over HTTP at 1000 hosts / 20000 jails / 
 	$(LIB)/build.sh assets
 	cargo build --release -p warden --bin warden --example bench_inventory
 	target/release/examples/bench_inventory $(BENCH_ARGS)
+
+# Ansible (PyPI ansible-core) lives in its own virtualenv under target/; parallel-ssh is Debian's pssh.
+ANSIBLE_VENV := $(CURDIR)/target/bench-venv
+
+bench-ssh: setup ## P1/P2: SSH fan-out and warm command cost vs Ansible and parallel-ssh (root; namespaces)
+	$(TOOLCHAIN)
+	$(LIB)/test-deps.sh apt
+	. $(LIB)/common.sh; apt_install pssh python3-venv
+	[ -x "$(ANSIBLE_VENV)/bin/ansible" ] || { python3 -m venv "$(ANSIBLE_VENV)" && "$(ANSIBLE_VENV)/bin/pip" install -q ansible-core; }
+	cargo build --release -p warden --example bench_ssh
+	target/release/examples/bench_ssh --ansible "$(ANSIBLE_VENV)/bin/ansible" $(BENCH_ARGS)
+
+bench-jobs: setup ## P7/P8: job queue throughput, enqueue→start latency, crash recovery (SQLite; PostgreSQL too)
+	$(TOOLCHAIN)
+	trap '$(LIB)/pg.sh stop' EXIT
+	$(LIB)/pg.sh start
+	cargo build --release -p warden --example bench_jobs
+	target/release/examples/bench_jobs --pg "$$($(LIB)/pg.sh url)" $(BENCH_ARGS)
 
 # ------------------------------------------------------------------------------- cleaning
 

@@ -12,7 +12,8 @@ const LINES: i64 = 100_000;
 
 async fn job_with_long_log(s: &TestServer) -> i64 {
     let admin = warden_backend::access::load_caller(&s.db, s.id_of(Role::Admin), "test").await.unwrap();
-    let form = warden_domain::inventory::HostForm { name: "chatty".into(), address: "10.0.0.9".into(), ..Default::default() };
+    let form =
+        warden_domain::inventory::HostForm { name: "chatty".into(), address: "10.0.0.9".into(), ..Default::default() };
     let host = warden_backend::inventory::create_host(&s.db, &admin, &form).await.unwrap();
     let kind = warden_domain::jobs::JobKind::CheckConnection;
     let job = warden_backend::jobs::start_job(&s.db, &admin, kind, &[host], serde_json::json!({})).await.unwrap();
@@ -66,7 +67,8 @@ async fn check(s: TestServer) {
     assert_eq!(ids, (99_991..=LINES).collect::<Vec<_>>(), "{events}");
     assert!(events.contains("event: status") && events.trim_end().ends_with("data: succeeded"), "{events}");
     // `?after=` (the first connection) works the same.
-    let events = viewer.get(s.url(&format!("/jobs/{job}/events?after=99998"))).send().await.unwrap().text().await.unwrap();
+    let events =
+        viewer.get(s.url(&format!("/jobs/{job}/events?after=99998"))).send().await.unwrap().text().await.unwrap();
     assert_eq!(events.matches("event: line").count(), 2);
 }
 

@@ -119,13 +119,16 @@ async fn kill_9_mid_job_interrupts_and_never_reruns() {
     hosts_script(&["up", "1", hosts.to_str().unwrap(), keys.to_str().unwrap()]);
 
     let admin = warden_backend::access::load_caller(&db, 1, "test").await.unwrap();
-    let form = warden_domain::inventory::HostForm { name: "crashy".into(), address: "10.78.0.3".into(), ..Default::default() };
+    let form =
+        warden_domain::inventory::HostForm { name: "crashy".into(), address: "10.78.0.3".into(), ..Default::default() };
     let host = warden_backend::inventory::create_host(&db, &admin, &form).await.unwrap();
     let key = warden_backend::ssh::fetch_host_key(&db, &admin, host, Duration::from_secs(3)).await.unwrap();
     warden_backend::ssh::approve_host_key(&db, &admin, host, &key.fingerprint).await.unwrap();
 
-    let job: i64 =
-        w.run(&["job", "start", "--kind", "wait", "--seconds", "29", "--host", "crashy", "--as", "admin"], "").parse().unwrap();
+    let job: i64 = w
+        .run(&["job", "start", "--kind", "wait", "--seconds", "29", "--host", "crashy", "--as", "admin"], "")
+        .parse()
+        .unwrap();
     wait_for("the remote sleep", Duration::from_secs(20), || async { processes("sleep 29") == 1 }).await;
 
     // SIGKILL: no cleanup, no goodbye to the database.
@@ -198,10 +201,9 @@ async fn two_worker_processes_share_one_postgres_queue() {
         .await
         .unwrap();
     assert_eq!(records, JOBS);
-    let workers: i64 =
-        sqlx::query_scalar("SELECT COUNT(DISTINCT actor) FROM audit_log WHERE action = 'job.finished'")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+    let workers: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT actor) FROM audit_log WHERE action = 'job.finished'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
     assert_eq!(workers, 2, "both processes should have run jobs");
 }

@@ -7,7 +7,7 @@ mod export;
 mod query;
 mod verify;
 
-pub use append::{append, AuditRecord, Who};
+pub use append::{append, append_many, AuditRecord, Who};
 pub use chain::{canonical_content, chain_hash, GENESIS_HASH};
 pub use export::{csv_header, csv_line, neutralise_csv_cell, ExportBatches};
 pub use query::{list_page, list_page_as};

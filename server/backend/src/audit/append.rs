@@ -67,43 +67,72 @@ fn clean(s: &str) -> String {
 /// holds the write lock (BEGIN IMMEDIATE); PostgreSQL takes an advisory lock
 /// for the rest of the transaction.
 pub async fn append(tx: &mut Tx, kind: DbKind, record: AuditRecord) -> Result<i64> {
+    let ids = append_many(tx, kind, vec![record]).await?;
+    Ok(ids[0])
+}
+
+/// Appends several records in order within `tx`: one lock, one read of the
+/// chain's head, one insert (the job engine records a burst of job ends so).
+pub async fn append_many(tx: &mut Tx, kind: DbKind, records: Vec<AuditRecord>) -> Result<Vec<i64>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
     if kind == DbKind::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(707101)").execute(&mut **tx).await?;
     }
     let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut **tx).await?;
-    let (prev_id, prev_hash) = match last {
+    let (mut prev_id, mut prev_hash) = match last {
         Some(row) => (row.try_get::<i64, _>("id")?, row.try_get::<String, _>("hash")?),
         None => (0, GENESIS_HASH.to_string()),
     };
-    let id = prev_id + 1;
     let at = now_ms();
-    let actor = clean(&record.who.name);
-    let target = clean(&record.target);
-    let ip = clean(&record.who.ip);
-    // serde_json escapes control characters inside strings already.
-    let details = record.details.to_string();
-    let outcome = record.outcome.as_str();
-    let canonical =
-        canonical_content(id, at, record.who.user_id, &actor, record.action, &target, outcome, &ip, &details);
-    let hash = chain_hash(&prev_hash, &canonical);
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_id, actor, action, target, outcome, ip, details, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(id)
-    .bind(at)
-    .bind(record.who.user_id)
-    .bind(actor)
-    .bind(record.action)
-    .bind(target)
-    .bind(outcome)
-    .bind(ip)
-    .bind(details)
-    .bind(prev_hash)
-    .bind(hash)
-    .execute(&mut **tx)
-    .await?;
-    Ok(id)
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        let id = prev_id + 1;
+        let actor = clean(&record.who.name);
+        let target = clean(&record.target);
+        let ip = clean(&record.who.ip);
+        // serde_json escapes control characters inside strings already.
+        let details = record.details.to_string();
+        let outcome = record.outcome.as_str();
+        let canonical =
+            canonical_content(id, at, record.who.user_id, &actor, record.action, &target, outcome, &ip, &details);
+        let hash = chain_hash(&prev_hash, &canonical);
+        rows.push((
+            id,
+            record.who.user_id,
+            actor,
+            record.action,
+            target,
+            outcome,
+            ip,
+            details,
+            prev_hash,
+            hash.clone(),
+        ));
+        prev_id = id;
+        prev_hash = hash;
+    }
+    let mut sql = String::from(
+        "INSERT INTO audit_log (id, at, actor_id, actor, action, target, outcome, ip, details, prev_hash, hash) VALUES ",
+    );
+    for i in 0..rows.len() {
+        let b = i * 11;
+        if i > 0 {
+            sql.push(',');
+        }
+        let params: Vec<String> = (1..=11).map(|k| format!("${}", b + k)).collect();
+        sql.push_str(&format!("({})", params.join(",")));
+    }
+    let mut q = sqlx::query(&sql);
+    let mut ids = Vec::with_capacity(rows.len());
+    for (id, actor_id, actor, action, target, outcome, ip, details, prev, hash) in rows {
+        ids.push(id);
+        q = q.bind(id).bind(at).bind(actor_id).bind(actor).bind(action).bind(target).bind(outcome);
+        q = q.bind(ip).bind(details).bind(prev).bind(hash);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(ids)
 }
 
 #[cfg(test)]

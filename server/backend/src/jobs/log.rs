@@ -27,14 +27,15 @@ pub async fn write_log(
     mut lines: mpsc::UnboundedReceiver<LogLine>,
     advanced: broadcast::Sender<i64>,
 ) -> Result<()> {
+    let Some(first) = lines.recv().await else { return Ok(()) };
+    // A re-run continues the numbering of the earlier attempt's lines.
     let mut next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM job_output WHERE job_id = $1")
         .bind(job_id)
         .fetch_one(db.pool())
         .await?;
     let mut batch: Vec<LogLine> = Vec::with_capacity(BATCH);
+    batch.push(first);
     loop {
-        let Some(first) = lines.recv().await else { break };
-        batch.push(first);
         let deadline = tokio::time::Instant::now() + LINGER;
         while batch.len() < BATCH {
             match tokio::time::timeout_at(deadline, lines.recv()).await {
@@ -45,8 +46,11 @@ pub async fn write_log(
         next = insert_batch(&db, job_id, next, &batch).await?;
         batch.clear();
         let _ = advanced.send(job_id);
+        match lines.recv().await {
+            Some(line) => batch.push(line),
+            None => return Ok(()),
+        }
     }
-    Ok(())
 }
 
 async fn insert_batch(db: &Db, job_id: i64, first_seq: i64, batch: &[LogLine]) -> Result<i64> {

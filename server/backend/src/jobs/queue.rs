@@ -6,12 +6,13 @@
 //! claimer holds (`FOR UPDATE SKIP LOCKED`), so two workers never take the
 //! same job.
 
-use crate::audit::{append, AuditRecord, Who};
+use crate::audit::{append, append_many, AuditRecord, Who};
 use crate::clock::now_ms;
 use crate::db::{Db, DbKind, Tx};
 use crate::error::Result;
 use serde_json::json;
 use sqlx::Row;
+use std::collections::BTreeMap;
 use warden_domain::audit::Outcome;
 use warden_domain::jobs::{JobKind, JobState};
 
@@ -51,16 +52,6 @@ pub async fn claim(db: &Db, owner: &str, lease_ms: i64, limit: i64) -> Result<Ve
         if kind.mutates() && !take_locks(&mut tx, id).await? {
             continue;
         }
-        sqlx::query(
-            "UPDATE jobs SET state = 'running', lease_owner = $2, lease_expires_at = $3, attempts = attempts + 1, \
-             started_at = COALESCE(started_at, $4) WHERE id = $1",
-        )
-        .bind(id)
-        .bind(owner)
-        .bind(now + lease_ms)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
         let params: String = row.try_get("params")?;
         claimed.push(ClaimedJob {
             id,
@@ -70,6 +61,19 @@ pub async fn claim(db: &Db, owner: &str, lease_ms: i64, limit: i64) -> Result<Ve
             attempts: row.try_get::<i64, _>("attempts")? + 1,
             created_by: row.try_get("created_by")?,
         });
+    }
+    if !claimed.is_empty() {
+        // Ids are numbers read from the database just now.
+        let list = claimed.iter().map(|j| j.id.to_string()).collect::<Vec<_>>().join(",");
+        sqlx::query(&format!(
+            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1, \
+             started_at = COALESCE(started_at, $3) WHERE id IN ({list})"
+        ))
+        .bind(owner)
+        .bind(now + lease_ms)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(claimed)
@@ -102,21 +106,31 @@ async fn take_locks(tx: &mut Tx, job_id: i64) -> Result<bool> {
     Ok(true)
 }
 
-/// Extends the leases of `owner`'s running jobs. Returns the ids it still
-/// owns (a job missing from the answer was taken away: stop working on it)
-/// and the ids someone asked to cancel.
-pub async fn renew(db: &Db, owner: &str, lease_ms: i64) -> Result<(Vec<i64>, Vec<i64>)> {
+/// Extends the leases of the jobs `owner` is running (`ids`; a job it
+/// stopped tracking is left to expire). Returns the ids it still owns (one
+/// missing from the answer was taken away: stop working on it) and the ids
+/// someone asked to cancel.
+pub async fn renew(db: &Db, owner: &str, lease_ms: i64, ids: &[i64]) -> Result<(Vec<i64>, Vec<i64>)> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    // Ids are numbers Warden holds itself, written into the SQL directly.
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE jobs SET lease_expires_at = $2 WHERE lease_owner = $1 AND state = 'running'")
-        .bind(owner)
-        .bind(now + lease_ms)
-        .execute(&mut *tx)
-        .await?;
-    let rows = sqlx::query("SELECT id, cancel_requested_at FROM jobs WHERE lease_owner = $1 AND state = 'running'")
-        .bind(owner)
-        .fetch_all(&mut *tx)
-        .await?;
+    sqlx::query(&format!(
+        "UPDATE jobs SET lease_expires_at = $2 WHERE lease_owner = $1 AND state = 'running' AND id IN ({list})"
+    ))
+    .bind(owner)
+    .bind(now + lease_ms)
+    .execute(&mut *tx)
+    .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT id, cancel_requested_at FROM jobs WHERE lease_owner = $1 AND state = 'running' AND id IN ({list})"
+    ))
+    .bind(owner)
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
     let mut owned = Vec::with_capacity(rows.len());
     let mut cancel = Vec::new();
@@ -152,36 +166,61 @@ pub struct Finished {
 /// Records the end of a job with its audit record, in one transaction, if
 /// `owner` still holds it. Returns false when the lease was lost meanwhile.
 pub async fn finish(db: &Db, owner: &str, job_id: i64, end: Finished) -> Result<bool> {
-    let mut tx = db.begin_write().await?;
-    let updated = sqlx::query(
-        "UPDATE jobs SET state = $3, summary = $4, finished_at = $5, lease_owner = NULL, lease_expires_at = NULL \
-         WHERE id = $1 AND lease_owner = $2 AND state = 'running'",
-    )
-    .bind(job_id)
-    .bind(owner)
-    .bind(end.state.as_str())
-    .bind(&end.summary)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated == 0 {
-        return Ok(false);
+    Ok(finish_many(db, owner, vec![(job_id, end)]).await?.first().copied().unwrap_or(false))
+}
+
+/// Records the ends of several jobs in one transaction (group commit: one
+/// durable write for a burst of short jobs). Each job's end and audit record
+/// are written only if `owner` still holds it; the answer says, per job,
+/// whether it was.
+pub async fn finish_many(db: &Db, owner: &str, ends: Vec<(i64, Finished)>) -> Result<Vec<bool>> {
+    if ends.is_empty() {
+        return Ok(Vec::new());
     }
-    sqlx::query("DELETE FROM job_locks WHERE job_id = $1").bind(job_id).execute(&mut *tx).await?;
-    let outcome = match end.state {
-        JobState::Succeeded => Outcome::Success,
-        _ => Outcome::Failure,
-    };
-    let action = match end.state {
-        JobState::Cancelled => "job.cancelled",
-        _ => "job.finished",
-    };
-    let record = AuditRecord::new(Who::system(&format!("worker {owner}")), action, format!("job {job_id}"), outcome)
-        .details(end.details);
-    append(&mut tx, db.kind(), record).await?;
+    let mut tx = db.begin_write().await?;
+    let now = now_ms();
+    let list = ends.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(",");
+    let lock = if db.kind() == DbKind::Postgres { " FOR UPDATE" } else { "" };
+    let ours: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM jobs WHERE id IN ({list}) AND lease_owner = $1 AND state = 'running'{lock}"
+    ))
+    .bind(owner)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mine: Vec<&(i64, Finished)> = ends.iter().filter(|(id, _)| ours.contains(id)).collect();
+    // One UPDATE per distinct outcome (a burst of jobs mostly shares one).
+    let mut groups: BTreeMap<(&str, &str), Vec<i64>> = BTreeMap::new();
+    for (id, end) in &mine {
+        groups.entry((end.state.as_str(), end.summary.as_str())).or_default().push(*id);
+    }
+    for ((state, summary), ids) in groups {
+        let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        sqlx::query(&format!(
+            "UPDATE jobs SET state = $1, summary = $2, finished_at = $3, lease_owner = NULL, lease_expires_at = NULL \
+             WHERE id IN ({ids})"
+        ))
+        .bind(state)
+        .bind(summary)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if !mine.is_empty() {
+        let ids = mine.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(",");
+        sqlx::query(&format!("DELETE FROM job_locks WHERE job_id IN ({ids})")).execute(&mut *tx).await?;
+    }
+    let records = mine
+        .iter()
+        .map(|(job_id, end)| {
+            let outcome = if end.state == JobState::Succeeded { Outcome::Success } else { Outcome::Failure };
+            let action = if end.state == JobState::Cancelled { "job.cancelled" } else { "job.finished" };
+            AuditRecord::new(Who::system(&format!("worker {owner}")), action, format!("job {job_id}"), outcome)
+                .details(end.details.clone())
+        })
+        .collect();
+    append_many(&mut tx, db.kind(), records).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(ends.iter().map(|(id, _)| ours.contains(id)).collect())
 }
 
 /// Jobs whose lease expired (their worker crashed or lost the database):

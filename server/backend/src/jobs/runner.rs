@@ -146,7 +146,9 @@ async fn run_targets(
         let _ = log.send((None, OutputStream::Info, format!("attempt {} (the previous worker stopped)", job.attempts)));
     }
     let targets = load_targets(&ctx.db, job.id).await?;
-    mark_running(&ctx.db, job.id).await?;
+    if !targets.is_empty() {
+        mark_running(&ctx.db, job.id).await?;
+    }
     let commands = &commands;
     let runs = targets.iter().map(|t| {
         let stop = stop.clone();

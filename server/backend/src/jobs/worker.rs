@@ -2,7 +2,7 @@
 //! requests and timeouts to them, and turns jobs of vanished workers into
 //! interrupted ones. Runs inside `warden serve` and as `warden worker`.
 
-use super::queue::{cancel_requests, claim, finish, recover_expired, renew, ClaimedJob, Finished};
+use super::queue::{cancel_requests, claim, finish_many, recover_expired, renew, ClaimedJob, Finished};
 use super::runner::{run_job, RunContext};
 use crate::error::Result;
 use crate::ssh::StopReason;
@@ -45,6 +45,9 @@ pub struct Worker {
     config: WorkerConfig,
     wake: Arc<Notify>,
     running: Running,
+    /// Ends of jobs on their way to the database (see [`Worker::record_ends`]).
+    ends: tokio::sync::mpsc::UnboundedSender<(i64, Finished)>,
+    ends_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<(i64, Finished)>>>,
 }
 
 impl Worker {
@@ -53,7 +56,16 @@ impl Worker {
     pub fn new(ctx: RunContext, config: WorkerConfig, wake: Arc<Notify>) -> Self {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "warden".into());
         let id = format!("{host}-{}-{:06x}", std::process::id(), rand::random::<u32>() & 0xff_ffff);
-        Worker { id, ctx, config, wake, running: Arc::new(Mutex::new(HashMap::new())) }
+        let (ends, ends_rx) = tokio::sync::mpsc::unbounded_channel();
+        Worker {
+            id,
+            ctx,
+            config,
+            wake,
+            running: Arc::new(Mutex::new(HashMap::new())),
+            ends,
+            ends_rx: Mutex::new(Some(ends_rx)),
+        }
     }
 
     pub fn id(&self) -> &str {
@@ -68,6 +80,8 @@ impl Worker {
             tracing::error!(error = %e, "recovering interrupted jobs failed");
         }
         let heartbeat = tokio::spawn(me.clone().heartbeat());
+        let ends_rx = me.ends_rx.lock().ok().and_then(|mut r| r.take());
+        let recorder = ends_rx.map(|rx| tokio::spawn(me.clone().record_ends(rx)));
         let mut poll = tokio::time::interval(me.config.poll);
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -96,6 +110,9 @@ impl Worker {
             }
         }
         heartbeat.abort();
+        if let Some(r) = recorder {
+            r.abort();
+        }
     }
 
     fn start(self: &Arc<Self>, job: ClaimedJob) {
@@ -124,18 +141,53 @@ impl Worker {
                     details: json!({ "job_id": job.id, "error": "internal" }),
                 }
             });
-            let state = end.state;
-            match finish(&me.ctx.db, &me.id, job.id, end).await {
-                Ok(true) => tracing::info!(job.id = job.id, outcome = state.as_str(), "job finished"),
-                Ok(false) => tracing::warn!(job.id = job.id, "job lease was lost before it finished"),
-                Err(e) => tracing::error!(job.id = job.id, error = %e, "recording the end of a job failed"),
-            }
-            let _ = me.ctx.advanced.send(job.id);
-            if let Ok(mut r) = me.running.lock() {
-                r.remove(&job.id);
-            }
-            me.wake.notify_one();
+            // The job stays in `running` (its lease renewed) until its end
+            // is in the database.
+            let _ = me.ends.send((job.id, end));
         });
+    }
+
+    /// Writes the ends of finished jobs, all that are waiting in one
+    /// transaction (group commit), then frees their slots.
+    async fn record_ends(self: Arc<Self>, mut rx: tokio::sync::mpsc::UnboundedReceiver<(i64, Finished)>) {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < 256 {
+                match rx.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+            let ids: Vec<(i64, JobState)> = batch.iter().map(|(id, end)| (*id, end.state)).collect();
+            let mut result = finish_many(&self.ctx.db, &self.id, batch.clone()).await;
+            if result.is_err() {
+                // One more try after a pause (database busy or restarting).
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                result = finish_many(&self.ctx.db, &self.id, batch).await;
+            }
+            match result {
+                Ok(recorded) => {
+                    for ((id, state), ok) in ids.iter().zip(recorded) {
+                        if ok {
+                            tracing::info!(job.id = id, outcome = state.as_str(), "job finished");
+                        } else {
+                            tracing::warn!(job.id = id, "job lease was lost before it finished");
+                        }
+                    }
+                }
+                // Left running: the lease expires and recovery marks them.
+                Err(e) => tracing::error!(error = %e, jobs = ids.len(), "recording the end of jobs failed"),
+            }
+            if let Ok(mut r) = self.running.lock() {
+                for (id, _) in &ids {
+                    r.remove(id);
+                }
+            }
+            for (id, _) in &ids {
+                let _ = self.ctx.advanced.send(*id);
+            }
+            self.wake.notify_one();
+        }
     }
 
     /// Every second: passes cancel requests on; every third of the lease:
@@ -162,15 +214,12 @@ impl Worker {
     }
 
     async fn renew_and_recover(&self, lease_ms: i64) -> Result<()> {
-        let (owned, cancel) = renew(&self.ctx.db, &self.id, lease_ms).await?;
+        let running: Vec<i64> = self.running.lock().map(|r| r.keys().copied().collect()).unwrap_or_default();
+        let (owned, cancel) = renew(&self.ctx.db, &self.id, lease_ms, &running).await?;
         self.stop(&cancel, StopReason::Cancelled);
         // A job we run but no longer own was taken away (we stalled past
         // the lease): stop working on it.
-        let lost: Vec<i64> = self
-            .running
-            .lock()
-            .map(|r| r.keys().filter(|id| !owned.contains(id)).copied().collect())
-            .unwrap_or_default();
+        let lost: Vec<i64> = running.into_iter().filter(|id| !owned.contains(id)).collect();
         self.stop(&lost, StopReason::Cancelled);
         recover_expired(&self.ctx.db, self.config.max_attempts).await?;
         Ok(())

@@ -7,9 +7,9 @@
 //!   (OpenSSH allows 10 channels per connection by default) and at most
 //!   [`ExecutorConfig::total`] in all.
 //! - Host keys are checked strictly against the one pinned key of the host.
-//! - Every command reports its remote process group first, so that a cancel
-//!   or a timeout can kill the whole group: dropping the local handle would
-//!   leave it running on the host.
+//! - Every command reports its remote process id first, so that a cancel or
+//!   a timeout can kill its whole process group: dropping the local handle
+//!   would leave it running on the host.
 
 use super::command::RemoteCommand;
 use super::failure::SshFailure;
@@ -29,11 +29,12 @@ use warden_domain::{HostAddress, SshPort, SshUser};
 const MAX_LINE: usize = 16 * 1024;
 /// How long a cancelled command gets between TERM and KILL.
 const KILL_GRACE: Duration = Duration::from_secs(3);
-/// The first stdout line of every command: its remote process group.
-const PGID_MARK: &str = "@@warden-pgid ";
-/// Reports the group, then replaces itself with the real command ($0 "$@"),
-/// whose words arrive as separate, quoted arguments.
-const WRAPPER: &str = "echo \"@@warden-pgid $(ps -o pgid= -p $$)\"; exec \"$0\" \"$@\"";
+/// The first stdout line of every command: its remote process id.
+const PID_MARK: &str = "@@warden-pid ";
+/// Reports its pid (a builtin: no extra process), then replaces itself with
+/// the real command ($0 "$@", same pid), whose words arrive as separate,
+/// quoted arguments. The process group is looked up only to cancel.
+const WRAPPER: &str = "echo \"@@warden-pid $$\"; exec \"$0\" \"$@\"";
 
 #[derive(Debug, Clone)]
 pub struct ExecutorConfig {
@@ -147,7 +148,7 @@ impl SshExecutor {
             .server_alive_interval(self.config.keepalive)
             .control_directory(self.runtime.dir())
             .control_persist(ControlPersist::IdleFor(NonZeroUsize::new(120).expect("nonzero")))
-            .config_file("/dev/null");
+            .config_file(self.runtime.config_file());
         let session = match b.connect_mux(target.address.as_str()).await {
             Ok(s) => Arc::new(s),
             Err(e) => {
@@ -238,26 +239,26 @@ async fn run_on(
     let lost = || RunError::During(SshFailure::ConnectionLost);
     let stdout = child.stdout().take().ok_or_else(lost)?;
     let stderr = child.stderr().take().ok_or_else(lost)?;
-    let (pgid_tx, pgid_rx) = tokio::sync::oneshot::channel::<String>();
-    let out_task = tokio::spawn(pump(stdout, OutputStream::Out, out.clone(), Some(pgid_tx)));
+    let (pid_tx, pid_rx) = tokio::sync::oneshot::channel::<String>();
+    let out_task = tokio::spawn(pump(stdout, OutputStream::Out, out.clone(), Some(pid_tx)));
     let err_task = tokio::spawn(pump(stderr, OutputStream::Err, out.clone(), None));
-    let mut pgid_rx = Some(pgid_rx);
-    let mut pgid: Option<String> = None;
+    let mut pid_rx = Some(pid_rx);
+    let mut pid: Option<String> = None;
     let wait = child.wait();
     tokio::pin!(wait);
     let mut stopped = None;
     let status = loop {
         tokio::select! {
             status = &mut wait => break status,
-            got = async { pgid_rx.as_mut().expect("polled only while Some").await }, if pgid_rx.is_some() => {
-                pgid_rx = None;
-                pgid = got.ok();
+            got = async { pid_rx.as_mut().expect("polled only while Some").await }, if pid_rx.is_some() => {
+                pid_rx = None;
+                pid = got.ok();
             }
             changed = stop.changed(), if stopped.is_none() => {
                 let reason = if changed.is_ok() { *stop.borrow() } else { None };
                 if let Some(reason) = reason {
                     stopped = Some(reason);
-                    kill_group(session, pgid.as_deref(), &mut pgid_rx, out).await;
+                    kill_group(session, pid.as_deref(), &mut pid_rx, out).await;
                 }
             }
         }
@@ -275,22 +276,33 @@ async fn run_on(
     }
 }
 
-/// Kills the command's remote process group over the same session: TERM,
-/// then KILL if anything of the group is left after the grace period.
+/// Kills the command's remote process group over the same session: looks
+/// the group up from the pid, sends TERM, then KILL if anything of the group
+/// is left after the grace period.
 async fn kill_group(
     session: &Arc<Session>,
     known: Option<&str>,
     pending: &mut Option<tokio::sync::oneshot::Receiver<String>>,
     out: &OutputSender,
 ) {
-    let pgid = match (known, pending.take()) {
+    let pid = match (known, pending.take()) {
         (Some(p), _) => Some(p.to_string()),
         (None, Some(rx)) => tokio::time::timeout(Duration::from_secs(5), rx).await.ok().and_then(|r| r.ok()),
         (None, None) => None,
     };
-    let Some(pgid) = pgid.filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && p != "0" && p != "1")
-    else {
-        let _ = out.send((OutputStream::Info, "could not learn the remote process group to stop".into()));
+    let pgid = match pid.filter(|p| is_process_id(p)) {
+        Some(pid) => {
+            let lookup = RemoteCommand::new("ps").args(["-o", "pgid=", "-p", &pid]);
+            match session.command(lookup.program()).args(lookup.arguments()).output().await {
+                Ok(o) => Some(String::from_utf8_lossy(&o.stdout).trim().to_string()).filter(|g| is_process_id(g)),
+                Err(_) => None,
+            }
+        }
+        None => None,
+    };
+    let Some(pgid) = pgid else {
+        let _ =
+            out.send((OutputStream::Info, "could not find the remote process group to stop (already gone?)".into()));
         return;
     };
     let group = format!("-{pgid}");
@@ -311,6 +323,12 @@ async fn kill_group(
     }
 }
 
+/// A pid or pgid Warden may signal: digits only, and never 0 or 1 (whose
+/// "groups" would mean every process).
+fn is_process_id(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) && s != "0" && s != "1"
+}
+
 /// Runs a small command of Warden's own and returns its exit status only.
 async fn quiet_status(session: &Session, command: &RemoteCommand) -> Result<std::process::ExitStatus, openssh::Error> {
     session
@@ -324,12 +342,12 @@ async fn quiet_status(session: &Session, command: &RemoteCommand) -> Result<std:
 }
 
 /// Reads `stream` line by line (any bytes: invalid UTF-8 is replaced) and
-/// forwards each line. On stdout the first line is the process-group mark.
+/// forwards each line. On stdout the first line is the pid mark.
 async fn pump(
     stream: impl AsyncRead + Unpin,
     kind: OutputStream,
     out: OutputSender,
-    mut pgid: Option<tokio::sync::oneshot::Sender<String>>,
+    mut pid: Option<tokio::sync::oneshot::Sender<String>>,
 ) {
     let mut reader = BufReader::new(stream);
     let mut buf = Vec::with_capacity(256);
@@ -344,14 +362,27 @@ async fn pump(
         }
         buf.truncate(MAX_LINE);
         let line = String::from_utf8_lossy(&buf).into_owned();
-        if let Some(tx) = pgid.take() {
-            if let Some(id) = line.strip_prefix(PGID_MARK) {
+        if let Some(tx) = pid.take() {
+            if let Some(id) = line.strip_prefix(PID_MARK) {
                 let _ = tx.send(id.trim().to_string());
                 continue;
             }
         }
         if out.send((kind, line)).is_err() {
             break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_real_process_ids_are_signalled() {
+        for ok in ["42", "31337"] {
+            assert!(super::is_process_id(ok));
+        }
+        for bad in ["", "0", "1", "-1", "12 13", "1$(reboot)"] {
+            assert!(!super::is_process_id(bad), "{bad:?}");
         }
     }
 }

@@ -29,7 +29,13 @@ impl SshRuntime {
         fs::DirBuilder::new().mode(0o700).create(&dir)?;
         let runtime = SshRuntime { dir };
         write_private(&runtime.key_file(), identity.private_key_openssh().as_bytes())?;
+        write_private(&runtime.config_file(), SSH_CONFIG.as_bytes())?;
         Ok(runtime)
+    }
+
+    /// Warden's own ssh_config (the system's and the user's are never read).
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.join("ssh_config")
     }
 
     pub fn dir(&self) -> &Path {
@@ -57,6 +63,25 @@ impl Drop for SshRuntime {
 }
 
 const PREFIX: &str = "warden-ssh-";
+
+/// Client options for every connection: never prompt (a password or
+/// passphrase question would hang a job), only Warden's key, nothing
+/// forwarded, host keys only from the pinned file (never learnt or updated).
+const SSH_CONFIG: &str = "\
+Host *
+    BatchMode yes
+    IdentitiesOnly yes
+    PasswordAuthentication no
+    KbdInteractiveAuthentication no
+    ForwardAgent no
+    ForwardX11 no
+    ClearAllForwardings yes
+    UpdateHostKeys no
+    CheckHostIP no
+    HashKnownHosts no
+    ServerAliveCountMax 3
+    LogLevel ERROR
+";
 
 /// Removes `warden-ssh-PID-…` directories whose process is gone. Only where
 /// `/proc` tells which processes live (Linux); elsewhere they stay.
