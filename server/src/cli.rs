@@ -82,6 +82,9 @@ pub enum JobCommand {
         /// For `wait`: how long the host sleeps.
         #[arg(long)]
         seconds: Option<u64>,
+        /// The job's time limit in seconds (default: 10 minutes plus --seconds).
+        #[arg(long)]
+        timeout: Option<u64>,
         /// The user the job is started as (needs the right to run jobs).
         #[arg(long = "as")]
         as_user: String,

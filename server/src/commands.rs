@@ -37,8 +37,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Audit { command: AuditCommand::Verify } => audit::verify(&config).await,
         Command::Worker { concurrency } => worker::run_standalone(config, concurrency).await,
-        Command::Job { command: JobCommand::Start { kind, hosts, seconds, as_user } } => {
-            job::start(&config, &kind, &hosts, seconds, &as_user).await
+        Command::Job { command: JobCommand::Start { kind, hosts, seconds, timeout, as_user } } => {
+            job::start(&config, &kind, &hosts, (seconds, timeout), &as_user).await
         }
         Command::Inspect { .. } => unreachable!("handled before the configuration is read"),
         Command::Dev { command: DevCommand::Seed { groups, hosts, jails, services } } => {

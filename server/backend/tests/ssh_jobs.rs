@@ -13,6 +13,7 @@
 //! | 25     | Warden's key not authorized               |
 //! | 26     | secrets not in ps / audit                 |
 //! | 27     | per-host lock of mutating jobs            |
+//! | 28     | job time limit                            |
 //! | 31–40  | unreachable during the partial outage     |
 
 mod common;
@@ -197,6 +198,7 @@ on_sqlite!(
     dead_hosts_do_not_hold_up_the_others,
     secrets_stay_out_of_ps_and_audit,
     one_mutating_job_per_host_at_a_time,
+    time_limit_stops_the_remote_process,
 );
 
 async fn happy_path_on_three_hosts(db: Db) {
@@ -426,4 +428,19 @@ async fn one_mutating_job_per_host_at_a_time(db: Db) {
     assert_eq!((a.job.state, b.job.state), (JobState::Succeeded, JobState::Succeeded));
     // The second started only after the first had finished.
     assert!(b.job.started_at.unwrap() >= a.job.finished_at.unwrap(), "{a:#?}\n{b:#?}");
+}
+
+async fn time_limit_stops_the_remote_process(db: Db) {
+    let e = env(db).await;
+    let h = e.host(28, true).await;
+    let job = e.start(JobKind::Wait, &[h], serde_json::json!({ "seconds": 303, "timeout_seconds": 2 })).await;
+    let d = e.wait(job, Duration::from_secs(20)).await;
+    assert_eq!(d.job.state, JobState::Failed, "{d:#?}");
+    assert_eq!(d.targets[0].message, "Timed out after 2 s; the remote command was stopped");
+    assert!(!pgrep("sleep 303"), "the remote sleep outlived the time limit");
+    let e2 = common::app(
+        start_job(&e.db, &e.admin, JobKind::Wait, &[h], serde_json::json!({ "seconds": 1, "timeout_seconds": 0 }))
+            .await,
+    );
+    assert_eq!(common::fields(&e2), ["timeout_seconds"]);
 }

@@ -9,7 +9,7 @@ pub async fn start(
     config: &Config,
     kind: &str,
     hosts: &[String],
-    seconds: Option<u64>,
+    (seconds, timeout): (Option<u64>, Option<u64>),
     as_user: &str,
 ) -> Result<ExitCode, String> {
     let kind: JobKind = kind.parse()?;
@@ -34,10 +34,13 @@ pub async fn start(
             _ => return Err(format!("several hosts are named {name:?} (in different groups)")),
         }
     }
-    let params = match seconds {
-        Some(s) => serde_json::json!({ "seconds": s }),
-        None => serde_json::json!({}),
-    };
+    let mut params = serde_json::json!({});
+    if let Some(s) = seconds {
+        params["seconds"] = s.into();
+    }
+    if let Some(t) = timeout {
+        params["timeout_seconds"] = t.into();
+    }
     let id = warden_backend::jobs::start_job(&db, &caller, kind, &ids, params)
         .await
         .map_err(|e| e.into_app_error().to_string())?;

@@ -44,8 +44,7 @@ pub async fn start_job(
     for (_, _, group) in &hosts {
         authorize_object(db, caller, Permission::JobRun, *group).await?;
     }
-    let seconds = params.get("seconds").and_then(serde_json::Value::as_u64).unwrap_or(0);
-    let timeout_ms = DEFAULT_TIMEOUT.as_millis() as i64 + seconds as i64 * 1000;
+    let timeout_ms = timeout_of(&params)?.as_millis() as i64;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let job_id: i64 = sqlx::query(
@@ -83,6 +82,19 @@ pub async fn start_job(
     });
     commit_audited(tx, db, caller, "job.started", format!("job {job_id}"), details).await?;
     Ok(job_id)
+}
+
+/// The job's time limit: `timeout_seconds` when given (1 s to 1 day), else
+/// [`DEFAULT_TIMEOUT`] plus what the kind itself waits.
+fn timeout_of(params: &serde_json::Value) -> Result<Duration> {
+    if let Some(t) = params.get("timeout_seconds") {
+        return match t.as_u64() {
+            Some(s @ 1..=86_400) => Ok(Duration::from_secs(s)),
+            _ => Err(AppError::field("timeout_seconds", "Give a time limit from 1 second to 1 day.").into()),
+        };
+    }
+    let waits = params.get("seconds").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    Ok(DEFAULT_TIMEOUT + Duration::from_secs(waits))
 }
 
 async fn load_hosts(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String, Option<i64>)>> {
