@@ -229,6 +229,17 @@ async fn lists_filter_sort_and_page_on_the_server(db: Db) {
     assert_eq!(list_hosts(&db, &admin, &q(|l| l.q = "ALPHA".into())).await.unwrap().total, 1);
     // A typed % is a character, not a wildcard.
     assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "%".into())).await.unwrap().total, 0);
+    // Three characters or more go through the trigram index on SQLite: a
+    // substring in the middle of a value, quotes as plain characters, and
+    // a deleted jail leaves the index with it.
+    assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "9.8.".into())).await.unwrap().total, 1);
+    assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "j0\"5 OR j1".into())).await.unwrap().total, 0);
+    assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "ample.o".into())).await.unwrap().total, 1);
+    let tmp = JailForm { hostname: "gone.example.net".into(), ..jail(h1, "tmp") };
+    let tmp = create_jail(&db, &admin, &tmp).await.unwrap();
+    assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "gone.exa".into())).await.unwrap().total, 1);
+    delete_jail(&db, &admin, tmp).await.unwrap();
+    assert_eq!(list_jails(&db, &admin, &q(|l| l.q = "gone.exa".into())).await.unwrap().total, 0);
     // Sorted by host (hosts walked in name order): beta's 15 jails come last, across pages.
     let by_host = |page: u32, dir: SortDir| ListQuery { sort: "host".into(), dir, page, ..Default::default() };
     let first = list_jails(&db, &admin, &by_host(1, SortDir::Asc)).await.unwrap();
@@ -258,6 +269,7 @@ async fn lists_filter_sort_and_page_on_the_server(db: Db) {
     .unwrap();
     assert_eq!(by_jails.items[0].name, "alpha");
     create_service(&db, &admin, &ServiceForm { state: "running".into(), ..service(h1, None, "sshd") }).await.unwrap();
+    assert_eq!(list_services(&db, &admin, &q(|l| l.q = "SSH".into())).await.unwrap().total, 1);
     assert_eq!(list_services(&db, &admin, &q(|l| l.state = "running".into())).await.unwrap().total, 1);
     let dash = dashboard(&db, &admin).await.unwrap();
     assert_eq!(dash.hosts, 2);

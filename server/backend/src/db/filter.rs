@@ -60,6 +60,32 @@ impl Filter {
         self.push(&format!("({clause})"), columns.iter().map(|_| Bind::Text(pattern.clone())));
     }
 
+    /// Free text through a trigram index where there is one: on SQLite a
+    /// text of three characters or more is looked up in `index` (`(id
+    /// column, FTS5 table)`, a trigram index over `columns`), which finds the
+    /// same rows as `LIKE '%text%'` on any of them without reading them all.
+    /// Shorter texts, and PostgreSQL, use [`Filter::push_text_search`].
+    pub fn push_indexed_text_search(
+        &mut self,
+        columns: &[&str],
+        text: &str,
+        kind: crate::db::DbKind,
+        index: (&str, &str),
+    ) {
+        let text = text.trim();
+        let (id_column, table) = index;
+        if kind == crate::db::DbKind::Sqlite && text.chars().count() >= 3 {
+            // One FTS5 phrase: the whole text as a substring, quotes doubled.
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            self.push(
+                &format!("{id_column} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"),
+                [Bind::Text(phrase)],
+            );
+        } else {
+            self.push_text_search(columns, text, kind);
+        }
+    }
+
     /// `column = ?` when `value` is not empty (a list filter left blank).
     pub fn push_equal(&mut self, column: &str, value: &str) {
         if !value.is_empty() {

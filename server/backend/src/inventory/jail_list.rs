@@ -25,6 +25,7 @@ const JAILS: PlacedTable = PlacedTable {
     alias: "j",
     select: JAIL_SELECT,
     search: &["j.name", "j.hostname", "j.ipv4", "j.ipv6"],
+    search_index: "jails_search",
     tags: TagKind::Jail,
 };
 

@@ -22,6 +22,8 @@ pub(crate) struct PlacedTable {
     pub select: &'static str,
     /// Columns the free text is looked for in.
     pub search: &'static [&'static str],
+    /// The trigram index over those columns (SQLite FTS5, migration 0005).
+    pub search_index: &'static str,
     pub tags: TagKind,
 }
 
@@ -29,7 +31,8 @@ pub(crate) struct PlacedTable {
 pub(crate) fn placed_filter(db: &Db, caller: &Caller, query: &ListQuery, t: &PlacedTable) -> Filter {
     let mut filter = Filter::new();
     restrict_to_reach(&mut filter, caller, "h.group_id");
-    filter.push_text_search(t.search, &query.q, db.kind());
+    let id_column = format!("{}.id", t.alias);
+    filter.push_indexed_text_search(t.search, &query.q, db.kind(), (&id_column, t.search_index));
     filter.push_equal("g.name", &query.group);
     filter.push_equal("h.name", &query.host);
     filter.push_equal(&format!("{}.state", t.alias), &query.state);

@@ -24,6 +24,7 @@ const SERVICES: PlacedTable = PlacedTable {
     alias: "s",
     select: SERVICE_SELECT,
     search: &["s.name", "s.ports"],
+    search_index: "services_search",
     tags: TagKind::Service,
 };
 
