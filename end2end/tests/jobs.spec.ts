@@ -66,6 +66,7 @@ test('the admin approves a host key and checks the connection from the hosts lis
   await page.getByRole('button', { name: 'Approve this key' }).click();
   await expect(page.locator('.flash.flash-success')).toContainText(`Host key ${fingerprint} approved`);
   await expect(page.locator('#pinned-fingerprint')).toHaveText(fingerprint);
+  await page.screenshot({ path: testInfo.outputPath('host-page.png'), fullPage: true });
 
   // Select the host in the list and check its connection.
   await page.goto(`/hosts?q=${name}`);
@@ -90,6 +91,7 @@ test('the admin approves a host key and checks the connection from the hosts lis
   await expect(page.locator('#job-hosts')).toContainText(fingerprint);
   await expect(page.locator('#job-log')).toContainText(`FreeBSD host${n} 14.3-RELEASE-p2`);
   await expect(page.locator('#job-log')).toContainText('$ uname -a');
+  await page.screenshot({ path: testInfo.outputPath('job-page.png'), fullPage: true });
 
   // The whole log downloads as text.
   const log = await page.request.get(`${jobPath}/log.txt`);
@@ -138,6 +140,9 @@ test('a running job streams its output live and ends without a reload', async ({
     await expect(page.locator('#job-log')).toContainText('retrying in', { timeout: 10_000 });
     await expect(state).toHaveText('Failed', { timeout: 30_000 });
     await expect(page.locator('#job-hosts')).toContainText('Connection refused (gave up after 4 attempts)');
+    // The count follows the streamed lines too.
+    const shown = await page.locator('#job-log .log-line').count();
+    await expect(page.locator('.log-window')).toContainText(`${shown} lines in all`);
     expect(navigations, 'the page was reloaded').toBe(0);
   } finally {
     execFileSync(SCRIPT, ['start', '3', HOSTS_DIR]);

@@ -22,16 +22,26 @@ pub fn LiveLog(
     status: RwSignal<JobDetail>,
 ) -> impl IntoView {
     let appended = RwSignal::new(Vec::<OutputLine>::new());
+    // Lines received live (the page keeps only the last MAX_LIVE_LINES of them).
+    let streamed = RwSignal::new(0i64);
     let last_seq = page.lines.last().map_or(0, |l| l.seq);
     let shown = page.lines.len();
     let earlier = page.earlier;
     let total = page.total;
     if live {
-        Effect::new(move |_| follow(job_id, last_seq, appended, status));
+        Effect::new(move |_| follow(job_id, last_seq, appended, streamed, status));
     }
     view! {
         <p class="muted log-window">
-            {if total == 0 && !live { "No output.".to_string() } else { format!("{total} lines in all") }}
+            {move || {
+                let total = total + streamed.get();
+                match (total, live) {
+                    (0, false) => "No output.".to_string(),
+                    (0, true) => "No output yet.".to_string(),
+                    (1, _) => "1 line".to_string(),
+                    (n, _) => format!("{n} lines in all"),
+                }
+            }}
             {earlier.map(|seq| view! { " · " <a href=format!("/jobs/{job_id}?before={seq}")>{format!("Show the {} lines before these", shown)}</a> })}
             {window.then(|| view! { " · " <a href=format!("/jobs/{job_id}")>"Latest lines"</a> })}
         </p>
@@ -60,7 +70,13 @@ fn line_view(l: OutputLine) -> impl IntoView {
 }
 
 #[cfg(feature = "hydrate")]
-fn follow(job_id: i64, after: i64, appended: RwSignal<Vec<OutputLine>>, status: RwSignal<JobDetail>) {
+fn follow(
+    job_id: i64,
+    after: i64,
+    appended: RwSignal<Vec<OutputLine>>,
+    streamed: RwSignal<i64>,
+    status: RwSignal<JobDetail>,
+) {
     use leptos::__reexports::send_wrapper::SendWrapper;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -74,6 +90,7 @@ fn follow(job_id: i64, after: i64, appended: RwSignal<Vec<OutputLine>>, status: 
         appended.update(|v| {
             if v.last().is_none_or(|last| last.seq < line.seq) {
                 v.push(line);
+                streamed.update(|n| *n += 1);
             }
             if v.len() > MAX_LIVE_LINES {
                 v.drain(..v.len() - MAX_LIVE_LINES);
@@ -95,4 +112,11 @@ fn follow(job_id: i64, after: i64, appended: RwSignal<Vec<OutputLine>>, status: 
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn follow(_job_id: i64, _after: i64, _appended: RwSignal<Vec<OutputLine>>, _status: RwSignal<JobDetail>) {}
+fn follow(
+    _job_id: i64,
+    _after: i64,
+    _appended: RwSignal<Vec<OutputLine>>,
+    _streamed: RwSignal<i64>,
+    _status: RwSignal<JobDetail>,
+) {
+}
