@@ -287,6 +287,7 @@ async fn check_policy(s: TestServer) {
     for (endpoint, body, allowed) in server_fn_policy(&s, &objects) {
         for (who, client) in &clients {
             let answer = s.server_fn(client, endpoint, &body).await;
+            assert!(!answer.to_string().contains("PRIVATE KEY"), "{endpoint} answers with a private key");
             let ok = answer.get("Ok").is_some();
             if allowed.permits(*who) {
                 assert!(ok, "{endpoint} as {who:?} should be allowed: {answer}");

@@ -159,11 +159,18 @@ async fn kill_9_mid_job_interrupts_and_never_reruns() {
     server.wait().unwrap();
     let _ = Command::new("pkill").args(["-f", "-x", "sleep 29"]).output();
 
-    // Secrets: the private key never reached the logs.
-    for log in ["serve-1.log", "serve-2.log"] {
-        let text = w.log(log);
-        assert!(text.contains("Warden is listening"), "{log}: {text}");
-        assert!(!text.contains("PRIVATE KEY"), "{log} shows the private key");
+    // Secrets: neither the private key nor the master key reached the logs
+    // or the audit log.
+    let master = std::fs::read(w.dir.join("master.key")).unwrap();
+    let master_hex: String = master.iter().map(|b| format!("{b:02x}")).collect();
+    let master_text = String::from_utf8_lossy(&master).trim().to_string();
+    let audit: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log").fetch_all(db.pool()).await.unwrap();
+    for (name, text) in
+        [("serve-1.log", w.log("serve-1.log")), ("serve-2.log", w.log("serve-2.log")), ("audit", audit.join("\n"))]
+    {
+        assert!(name == "audit" || text.contains("Warden is listening"), "{name}: {text}");
+        assert!(!text.contains("PRIVATE KEY"), "{name} shows the private key");
+        assert!(!text.contains(&master_hex) && !text.contains(&master_text), "{name} shows the master key");
     }
     eprintln!("SIGKILL → interrupted in {recovered:?} (lease 3 s)");
 }

@@ -13,6 +13,7 @@ mod queue;
 mod read;
 mod runner;
 mod start;
+mod together;
 mod worker;
 
 pub use kinds::MAX_WAIT_SECONDS;

@@ -49,6 +49,12 @@ impl JobKind {
         matches!(self, JobKind::CheckConnection | JobKind::CollectFacts | JobKind::Noop)
     }
 
+    /// Its commands only read and do not depend on each other: they run at
+    /// once on the host's session (their output is still shown in order).
+    pub fn independent_commands(self) -> bool {
+        matches!(self, JobKind::CheckConnection | JobKind::CollectFacts)
+    }
+
     /// Changes its hosts: at most one such job per host at a time.
     pub fn mutates(self) -> bool {
         matches!(self, JobKind::Wait)

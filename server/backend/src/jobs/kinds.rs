@@ -40,11 +40,13 @@ pub async fn apply(db: &Db, kind: JobKind, host_id: i64, stdout: &[String]) -> R
         JobKind::CheckConnection => {
             let user = stdout.first().map(|s| s.trim()).unwrap_or("");
             let system = stdout.get(1).map(|s| s.trim()).unwrap_or("");
+            let mut tx = db.begin_write().await?;
             sqlx::query("UPDATE hosts SET last_seen_at = $2 WHERE id = $1")
                 .bind(host_id)
                 .bind(now)
-                .execute(db.pool())
+                .execute(&mut *tx)
                 .await?;
+            tx.commit().await?;
             let summary = match parse_uname(system) {
                 Ok(u) => format!("{} {} {}", u.sysname, u.release, u.machine),
                 Err(_) => system.chars().take(120).collect(),
@@ -56,6 +58,9 @@ pub async fn apply(db: &Db, kind: JobKind, host_id: i64, stdout: &[String]) -> R
                 Ok(f) => f,
                 Err(message) => return Ok(Err(message)),
             };
+            // A write transaction: SQLite writers queue on Warden's gate
+            // instead of sleeping in the busy handler.
+            let mut tx = db.begin_write().await?;
             sqlx::query(
                 "UPDATE hosts SET os_release = $2, cpus = $3, memory_bytes = $4, last_seen_at = $5 WHERE id = $1",
             )
@@ -64,8 +69,9 @@ pub async fn apply(db: &Db, kind: JobKind, host_id: i64, stdout: &[String]) -> R
             .bind(facts.cpus)
             .bind(facts.memory_bytes)
             .bind(now)
-            .execute(db.pool())
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
             Ok(Ok(facts.summary()))
         }
         JobKind::Wait | JobKind::Noop => Ok(Ok("Done".into())),

@@ -5,6 +5,7 @@
 use super::kinds;
 use super::log::{write_log, LogLine};
 use super::queue::{ClaimedJob, Finished};
+use super::together::run_together;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::Result;
@@ -254,14 +255,30 @@ async fn run_target(
             }
         }
     }
+    // Independent reads run at once (their output is replayed in order);
+    // everything else runs one command after the other, streamed live.
+    let mut together = if job.kind.independent_commands() {
+        Some(run_together(&ctx.executor, &target, &key, commands, &stop).await.into_iter())
+    } else {
+        None
+    };
     let mut stdouts = Vec::with_capacity(commands.len());
     for command in commands {
         info(format!("$ {command}"));
-        let (tx, rx) = mpsc::unbounded_channel();
-        let collector = tokio::spawn(forward(rx, t.position, log.clone()));
-        let result = ctx.executor.run(&target, &key, command, &tx, &mut stop).await;
-        drop(tx);
-        stdouts.push(collector.await.unwrap_or_default());
+        let result = match together.as_mut().and_then(Iterator::next) {
+            Some(done) => {
+                stdouts.push(done.replay(t.position, log));
+                done.result
+            }
+            None => {
+                let (tx, rx) = mpsc::unbounded_channel();
+                let collector = tokio::spawn(forward(rx, t.position, log.clone()));
+                let result = ctx.executor.run(&target, &key, command, &tx, &mut stop).await;
+                drop(tx);
+                stdouts.push(collector.await.unwrap_or_default());
+                result
+            }
+        };
         match result {
             Ok(outcome) if outcome.stopped.is_some() => {
                 let (state, message) = match outcome.stopped {
