@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 use warden_backend::access::load_caller;
 use warden_backend::jobs::{get_job, start_job, RetryPolicy, RunContext, Worker, WorkerConfig};
 use warden_backend::ssh::{
-    approve_host_key, fetch_host_key, load_or_create_identity, pinned_key, ExecutorConfig, HostTarget, MasterKey,
-    RemoteCommand, SshExecutor, SshRuntime,
+    approve_host_key, fetch_host_key, load_or_create_identity, pinned_key, CommandSpec, ExecutorConfig, HostTarget,
+    MasterKey, SshExecutor, SshRuntime,
 };
 use warden_backend::{Db, JobSignals};
 use warden_domain::jobs::JobKind;
@@ -176,7 +176,7 @@ async fn warden_executor_cold(db: &Db, identity: &warden_backend::ssh::WardenIde
         async move {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
             let (_stop_tx, mut stop) = tokio::sync::watch::channel(None);
-            let out = executor.run(t, k, &RemoteCommand::new("uname").arg("-a"), &tx, &mut stop).await;
+            let out = executor.run(t, k, &CommandSpec::new("uname").arg("-a"), &tx, &mut stop).await;
             drop(tx);
             let mut lines = 0;
             while rx.recv().await.is_some() {
@@ -308,7 +308,7 @@ async fn warm_per_command(
     let runtime = Arc::new(SshRuntime::create(identity).unwrap());
     let executor = SshExecutor::new(runtime, ExecutorConfig::default());
     let (target, pinned) = targets(db, &[host_id]).await.remove(0);
-    let command = RemoteCommand::new("uname").arg("-a");
+    let command = CommandSpec::new("uname").arg("-a");
     let run = || async {
         let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
         let (_s, mut stop) = tokio::sync::watch::channel(None);

@@ -4,7 +4,6 @@
 //! pin, block on change), the typed command builder and the executor that
 //! runs commands over one multiplexed session per host.
 
-mod command;
 mod executor;
 mod failure;
 mod host_keys;
@@ -13,7 +12,6 @@ mod master_key;
 mod runtime;
 mod trust;
 
-pub use command::RemoteCommand;
 pub use executor::{CommandOutcome, ExecutorConfig, HostTarget, OutputSender, SshExecutor, StopReason};
 pub use failure::SshFailure;
 pub use host_keys::{parse_keyscan, preferred, scan, HostKey};
@@ -21,3 +19,4 @@ pub use identity::{load_or_create_identity, WardenIdentity};
 pub use master_key::{MasterKey, MasterKeyError};
 pub use runtime::SshRuntime;
 pub use trust::{approve_host_key, fetch_host_key, host_key_status, pinned_key, record_host_key_changed};
+pub use warden_freebsd::CommandSpec;

@@ -17,6 +17,7 @@ pub mod users;
 pub use access::{Actor, GroupRole, Permission, Reach, Role, Scope};
 pub use error::{AppError, FieldErrors};
 pub use names::{
-    GroupName, HostAddress, HostName, JailName, NameError, ServiceName, SshPort, SshUser, TagName, Username,
+    GroupName, HostAddress, HostName, JailName, NameError, PackageName, ServiceName, SshPort, SshUser, TagName,
+    Username,
 };
 pub use page::{Flash, FlashLevel, PageContext, Viewer};

@@ -1,7 +1,7 @@
 //! Validated names. Parsed once at the boundary, then carried typed.
 
 mod inventory;
-pub use inventory::{GroupName, HostAddress, HostName, JailName, ServiceName, SshPort, SshUser, TagName};
+pub use inventory::{GroupName, HostAddress, HostName, JailName, PackageName, ServiceName, SshPort, SshUser, TagName};
 
 /// Why a name was refused, worded for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,6 +1,8 @@
 //! Pure drivers for the FreeBSD command surface Warden uses: parsers from a
-//! command's text output to typed results. No I/O, no database: every
-//! function here is tested against recorded output from real hosts.
+//! command's text output to typed results, and builders from typed intents
+//! to [`CommandSpec`]s (`actions`). No I/O, no database: every function here
+//! is tested against recorded output from real hosts or the syntax of the
+//! command-surface spec.
 //!
 //! Every parser takes the command's stdout as `&str` and returns a typed
 //! result or a [`ParseError`] naming the format, the line and what was
@@ -10,8 +12,10 @@
 //! the command-surface spec (`SPEC.md`, "SPEC x.y" in comments).
 #![forbid(unsafe_code)]
 
+pub mod actions;
 pub mod addr;
 pub mod bastille;
+pub mod command;
 pub mod error;
 pub mod ezjail;
 pub mod facts;
@@ -26,5 +30,6 @@ pub mod sysrc;
 mod text;
 pub mod zfs;
 
+pub use command::CommandSpec;
 pub use error::ParseError;
 pub use text::strip_ansi;

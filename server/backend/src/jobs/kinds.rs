@@ -3,7 +3,7 @@
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::Result;
-use crate::ssh::RemoteCommand;
+use crate::ssh::CommandSpec;
 use warden_domain::jobs::JobKind;
 use warden_freebsd::facts::{parse_freebsd_version_ku, parse_sysctl_named, parse_uname, HostSysctls};
 
@@ -11,21 +11,21 @@ use warden_freebsd::facts::{parse_freebsd_version_ku, parse_sysctl_named, parse_
 pub const MAX_WAIT_SECONDS: u64 = 86_400;
 
 /// The commands of `kind` for one host, in order. `Err` for bad parameters.
-pub fn commands(kind: JobKind, params: &serde_json::Value) -> Result<Vec<RemoteCommand>, String> {
+pub fn commands(kind: JobKind, params: &serde_json::Value) -> Result<Vec<CommandSpec>, String> {
     Ok(match kind {
-        JobKind::CheckConnection => vec![RemoteCommand::new("whoami"), RemoteCommand::new("uname").arg("-a")],
+        JobKind::CheckConnection => vec![CommandSpec::new("whoami"), CommandSpec::new("uname").arg("-a")],
         JobKind::CollectFacts => vec![
-            RemoteCommand::new("uname").arg("-a"),
-            RemoteCommand::new("freebsd-version").arg("-ku"),
+            CommandSpec::new("uname").arg("-a"),
+            CommandSpec::new("freebsd-version").arg("-ku"),
             // Named form: an OID missing on this kernel must not shift the others.
-            RemoteCommand::new("sysctl").args(["hw.ncpu", "hw.physmem", "kern.osrelease", "security.jail.jailed"]),
+            CommandSpec::new("sysctl").args(["hw.ncpu", "hw.physmem", "kern.osrelease", "security.jail.jailed"]),
         ],
         JobKind::Wait => {
             let seconds = params.get("seconds").and_then(serde_json::Value::as_u64).unwrap_or(0);
             if !(1..=MAX_WAIT_SECONDS).contains(&seconds) {
                 return Err(format!("Wait needs 1 to {MAX_WAIT_SECONDS} seconds."));
             }
-            vec![RemoteCommand::new("sleep").arg(seconds.to_string())]
+            vec![CommandSpec::new("sleep").arg(seconds.to_string())]
         }
         JobKind::Noop => Vec::new(),
     })

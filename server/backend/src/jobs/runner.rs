@@ -10,7 +10,7 @@ use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::Result;
 use crate::ssh::{
-    pinned_key, record_host_key_changed, scan, HostTarget, RemoteCommand, SshExecutor, SshFailure, StopReason,
+    pinned_key, record_host_key_changed, scan, CommandSpec, HostTarget, SshExecutor, SshFailure, StopReason,
 };
 use serde_json::json;
 use sqlx::Row;
@@ -198,7 +198,7 @@ async fn run_target(
     ctx: &RunContext,
     job: &ClaimedJob,
     t: &Target,
-    commands: &[RemoteCommand],
+    commands: &[CommandSpec],
     mut stop: watch::Receiver<Option<StopReason>>,
     log: &mpsc::UnboundedSender<LogLine>,
 ) -> Result<TargetEnd> {

@@ -5,7 +5,7 @@
 //! order, as if they had run one after the other.
 
 use super::log::LogLine;
-use crate::ssh::{CommandOutcome, HostKey, HostTarget, RemoteCommand, SshExecutor, SshFailure, StopReason};
+use crate::ssh::{CommandOutcome, CommandSpec, HostKey, HostTarget, SshExecutor, SshFailure, StopReason};
 use tokio::sync::{mpsc, watch};
 use warden_domain::jobs::OutputStream;
 
@@ -20,7 +20,7 @@ pub(crate) async fn run_together(
     executor: &SshExecutor,
     target: &HostTarget,
     key: &HostKey,
-    commands: &[RemoteCommand],
+    commands: &[CommandSpec],
     stop: &watch::Receiver<Option<StopReason>>,
 ) -> Vec<Buffered> {
     let runs = commands.iter().map(|command| {

@@ -11,7 +11,6 @@
 //!   a timeout can kill its whole process group: dropping the local handle
 //!   would leave it running on the host.
 
-use super::command::RemoteCommand;
 use super::failure::SshFailure;
 use super::host_keys::HostKey;
 use super::runtime::SshRuntime;
@@ -24,6 +23,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::sync::{mpsc, watch, Semaphore};
 use warden_domain::jobs::OutputStream;
 use warden_domain::{HostAddress, SshPort, SshUser};
+use warden_freebsd::CommandSpec;
 
 /// Longest output line kept; the rest of a longer line is cut.
 const MAX_LINE: usize = 16 * 1024;
@@ -178,7 +178,7 @@ impl SshExecutor {
         &self,
         target: &HostTarget,
         key: &HostKey,
-        command: &RemoteCommand,
+        command: &CommandSpec,
         out: &OutputSender,
         stop: &mut watch::Receiver<Option<StopReason>>,
     ) -> Result<CommandOutcome, SshFailure> {
@@ -221,7 +221,7 @@ impl RunError {
 
 async fn run_on(
     session: &Arc<Session>,
-    command: &RemoteCommand,
+    command: &CommandSpec,
     out: &OutputSender,
     stop: &mut watch::Receiver<Option<StopReason>>,
 ) -> Result<CommandOutcome, RunError> {
@@ -292,7 +292,7 @@ async fn kill_group(
     };
     let pgid = match pid.filter(|p| is_process_id(p)) {
         Some(pid) => {
-            let lookup = RemoteCommand::new("ps").args(["-o", "pgid=", "-p", &pid]);
+            let lookup = CommandSpec::new("ps").args(["-o", "pgid=", "-p", &pid]);
             match session.command(lookup.program()).args(lookup.arguments()).output().await {
                 Ok(o) => Some(String::from_utf8_lossy(&o.stdout).trim().to_string()).filter(|g| is_process_id(g)),
                 Err(_) => None,
@@ -307,7 +307,7 @@ async fn kill_group(
     };
     let group = format!("-{pgid}");
     for (signal, pause) in [("-TERM", KILL_GRACE), ("-KILL", Duration::ZERO)] {
-        let kill = RemoteCommand::new("kill").arg(signal).arg("--").arg(&group);
+        let kill = CommandSpec::new("kill").arg(signal).arg("--").arg(&group);
         let _ = out.send((OutputStream::Info, format!("stopping: {kill}")));
         let _ = quiet_status(session, &kill).await;
         if pause.is_zero() {
@@ -315,7 +315,7 @@ async fn kill_group(
         }
         tokio::time::sleep(pause).await;
         // `kill -0` succeeds while anything of the group is alive.
-        let probe = RemoteCommand::new("kill").arg("-0").arg("--").arg(&group);
+        let probe = CommandSpec::new("kill").arg("-0").arg("--").arg(&group);
         match quiet_status(session, &probe).await {
             Ok(s) if s.success() => continue,
             _ => break,
@@ -330,7 +330,7 @@ fn is_process_id(s: &str) -> bool {
 }
 
 /// Runs a small command of Warden's own and returns its exit status only.
-async fn quiet_status(session: &Session, command: &RemoteCommand) -> Result<std::process::ExitStatus, openssh::Error> {
+async fn quiet_status(session: &Session, command: &CommandSpec) -> Result<std::process::ExitStatus, openssh::Error> {
     session
         .command(command.program())
         .args(command.arguments())

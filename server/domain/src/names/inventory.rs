@@ -55,6 +55,14 @@ name_type! {
 }
 
 name_type! {
+    /// A package name as `pkg install` takes it (`nginx`, `php83-pdo_pgsql`,
+    /// `py311-ansible-core`, `gtk+3`); versions and origins are not names.
+    PackageName, max 128,
+    rule "Use 1 to 128 characters: letters, digits, '-', '_', '.' or '+', starting with a letter or digit.",
+    |s: &str| shaped(s, 128, |c| c.is_ascii_alphanumeric(), |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'))
+}
+
+name_type! {
     /// A free label on any inventory object (`pci`, `tier:1`, `db.primary`).
     TagName, max 32,
     rule "Use 1 to 32 characters: lowercase letters a-z, digits, '-', '_', '.' or ':', starting with a letter or digit.",

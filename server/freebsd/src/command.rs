@@ -1,4 +1,6 @@
-//! The typed command builder: the only way to describe what runs on a host.
+//! The typed command: the only way to describe what runs on a host. The
+//! builders in [`crate::actions`] make them from typed intents; the SSH layer
+//! runs them.
 //!
 //! A command is a fixed program name plus arguments. Arguments are separate
 //! strings that the SSH layer single-quotes one by one (`openssh`'s
@@ -9,15 +11,15 @@ use std::fmt;
 
 /// One command for a host: `program arg…`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteCommand {
+pub struct CommandSpec {
     program: &'static str,
     args: Vec<String>,
 }
 
-impl RemoteCommand {
+impl CommandSpec {
     pub fn new(program: &'static str) -> Self {
         debug_assert!(program.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)));
-        RemoteCommand { program, args: Vec::new() }
+        CommandSpec { program, args: Vec::new() }
     }
 
     /// Adds one argument. Pass validated names (`JailName`, …) or constants;
@@ -47,7 +49,7 @@ impl RemoteCommand {
 
 /// The command as a shell would need it typed: for the job log and the
 /// audit record ("the exact commands per host").
-impl fmt::Display for RemoteCommand {
+impl fmt::Display for CommandSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.program)?;
         for a in &self.args {
@@ -73,7 +75,7 @@ mod tests {
 
     #[test]
     fn display_quotes_what_a_shell_would_read() {
-        let c = RemoteCommand::new("sysctl").arg("hw.ncpu").arg("a b").arg("it's").arg("$(reboot)").arg("");
+        let c = CommandSpec::new("sysctl").arg("hw.ncpu").arg("a b").arg("it's").arg("$(reboot)").arg("");
         assert_eq!(c.to_string(), r#"sysctl hw.ncpu 'a b' 'it'\''s' '$(reboot)' ''"#);
         assert_eq!(c.arguments().len(), 5);
     }

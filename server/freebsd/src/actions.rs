@@ -1,0 +1,23 @@
+//! Command builders: typed intents to the exact commands of SPEC §2, through
+//! the manager that owns the jail. Every name is a validated type (names
+//! reported by a host never reach a builder unvalidated), every command a
+//! [`crate::CommandSpec`] whose arguments the SSH layer quotes one by one.
+
+mod discovery;
+mod inside;
+mod lifecycle;
+
+pub use discovery::{discovery_commands, jail_jid};
+pub use inside::{pkg_install, service_enable, service_op, Place, ServiceOp};
+pub use lifecycle::{bastille_create, destroy, ezjail_create, jail_op, JailAddress, JailOp, Release};
+
+/// An intent the jail's manager cannot carry out through Warden.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unsupported(pub String);
+
+/// Shorthand for the tests of the builders: the command as typed.
+#[cfg(test)]
+pub(crate) fn typed(c: &crate::command::CommandSpec) -> String {
+    c.to_string()
+}

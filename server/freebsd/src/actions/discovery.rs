@@ -1,0 +1,52 @@
+//! What discovery asks a host (SPEC §1.0) and the check that a jail runs.
+
+use crate::command::CommandSpec;
+use warden_domain::JailName;
+
+/// The discovery commands, each parsed by its own parser: host facts,
+/// running jails (untruncated JSON), configured native jails, storage.
+pub fn discovery_commands() -> Vec<CommandSpec> {
+    vec![
+        CommandSpec::new("freebsd-version").arg("-ku"),
+        CommandSpec::new("uname").arg("-a"),
+        CommandSpec::new("sysctl").args([
+            "hw.ncpu",
+            "hw.physmem",
+            "kern.osrelease",
+            "kern.osreldate",
+            "security.jail.jailed",
+        ]),
+        CommandSpec::new("jls").args(["--libxo", "json", "-v"]),
+        CommandSpec::new("jail").args(["-e", "|"]),
+        CommandSpec::new("zfs").args([
+            "list",
+            "-H",
+            "-p",
+            "-o",
+            "name,used,avail,refer,mountpoint",
+            "-t",
+            "filesystem",
+        ]),
+    ]
+}
+
+/// `jls -j NAME jid`: prints the JID of a running jail, exits 1 when there is
+/// none — the check after a start, because rc.d and some managers exit 0 on
+/// failure (SPEC §4.5).
+pub fn jail_jid(name: &JailName) -> CommandSpec {
+    CommandSpec::new("jls").args(["-j", name.as_str(), "jid"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::typed;
+
+    #[test]
+    fn discovery_and_checks_as_typed() {
+        let all: Vec<String> = discovery_commands().iter().map(typed).collect();
+        assert!(all.contains(&"jls --libxo json -v".to_string()));
+        assert!(all.contains(&"jail -e '|'".to_string()));
+        assert_eq!(typed(&jail_jid(&"web1".parse().unwrap())), "jls -j web1 jid");
+    }
+}
