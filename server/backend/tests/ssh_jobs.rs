@@ -381,22 +381,21 @@ async fn dead_hosts_do_not_hold_up_the_others(db: Db) {
     assert_eq!(d.job.state, JobState::Failed);
     assert_eq!(d.job.hosts_failed, 10, "{d:#?}");
     let started = d.job.started_at.unwrap();
+    let first_dead_end =
+        d.targets.iter().filter(|t| dead.contains(&t.host_id.unwrap())).map(|t| t.finished_at.unwrap()).min().unwrap();
     for t in &d.targets {
-        let took = t.finished_at.unwrap() - started;
         if dead.contains(&t.host_id.unwrap()) {
             assert!(t.message.starts_with("Connect timeout"), "{}", t.message);
-        } else {
-            assert_eq!(t.state, JobState::Succeeded, "{t:?}");
-            // Live hosts finish well inside one connect timeout (2 s).
-            if took >= 2000 {
-                let page = job_log(&e.db, &e.admin, job, None, 5000).await.unwrap();
-                for l in page.lines.iter().filter(|l| l.host_name.as_deref() == Some(t.host_name.as_str())) {
-                    eprintln!("{} +{} ms {}", t.host_name, l.at - started, l.line);
-                }
-                eprintln!("{t:?} job started {started}");
-            }
-            assert!(took < 2000, "{} took {took} ms", t.host_name);
+            continue;
         }
+        assert_eq!(t.state, JobState::Succeeded, "{t:?}");
+        // Live hosts never wait for the dead ones: each is done before the
+        // first dead host gives up (two 2 s connect timeouts and a pause),
+        // within one connect timeout of the start plus a margin for a busy
+        // machine.
+        let took = t.finished_at.unwrap() - started;
+        assert!(t.finished_at.unwrap() < first_dead_end, "{} finished after a dead host gave up", t.host_name);
+        assert!(took < 3000, "{} took {took} ms", t.host_name);
     }
 }
 
