@@ -111,3 +111,39 @@ fn service_answers_like_rc_subr() {
     let (code, _, err) = sim.run("service", &["-j", "web1", "-e"]);
     assert!(code == 1 && err.contains("jail \"web1\" not found"));
 }
+
+#[test]
+fn jls_answers_in_all_three_formats() {
+    use warden_freebsd::jls::{parse_jls, parse_jls_json, parse_jls_verbose};
+    let sim = Sim::new();
+    for (name, jid, v4, v6) in [("web1", "7", "10.0.0.7", "2001:db8::7"), ("db", "3", "10.0.0.3 10.0.1.3", "")] {
+        let dir = sim.state.join("jails").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("running"), jid).unwrap();
+        let conf = format!("hostname={name}.example.org\npath=/usr/jails/{name}\nipv4={v4}\nipv6={v6}\n");
+        std::fs::write(dir.join("conf"), conf).unwrap();
+    }
+    std::fs::create_dir_all(sim.state.join("jails/stopped")).unwrap();
+
+    let table = parse_jls(&sim.run("jls", &[]).1).unwrap();
+    assert_eq!(
+        table.iter().map(|j| (j.jid, j.ip4.as_deref())).collect::<Vec<_>>(),
+        [(Some(7), Some("10.0.0.7")), (Some(3), Some("10.0.0.3"))]
+    );
+    assert!(parse_jls(&sample("jls-default-01.txt")).is_ok());
+
+    let verbose = parse_jls_verbose(&sim.run("jls", &["-v"]).1).unwrap();
+    assert_eq!((verbose[1].name.as_str(), verbose[1].ipv4.len()), ("db", 2));
+    assert_eq!(verbose[0].ipv6, ["2001:db8::7"]);
+    assert!(parse_jls_verbose(&sample("jls-v-01.txt")).is_ok());
+
+    let json = parse_jls_json(&sim.run("jls", &["--libxo", "json", "-v"]).1).unwrap();
+    assert_eq!(json.version.as_deref(), Some("2"));
+    assert_eq!(json.jails[0].name.as_deref(), Some("web1"));
+    assert_eq!(json.jails[1].ipv4, ["10.0.0.3", "10.0.1.3"]);
+    assert!(parse_jls_json(&sample("jls-libxo-json-01.json")).is_ok());
+
+    assert_eq!(sim.run("jls", &["-j", "web1", "jid"]), (0, "7\n".into(), String::new()));
+    let (code, _, err) = sim.run("jls", &["-j", "stopped", "jid"]);
+    assert_eq!((code, err.trim()), (1, "jls: jail \"stopped\" not found"));
+}
