@@ -81,6 +81,12 @@ async fn names_with_shell_metacharacters_are_refused_and_nothing_is_written(db: 
             assert_eq!(fields(&e), ["tags"], "tag {b:?}");
         }
     }
+    // A jail or service form with a host that is not in the list reports its other fields too.
+    let e = app(create_jail(&db, &admin, &JailForm { host_id: "999999".into(), ..jail(h, "bad name") }).await);
+    assert_eq!(fields(&e), ["host_id", "name"]);
+    let e =
+        app(create_service(&db, &admin, &ServiceForm { host_id: "x".into(), ..service(h, None, "bad;name") }).await);
+    assert_eq!(fields(&e), ["host_id", "name"]);
     // Every problem of a form at once, each with a message that says what is allowed.
     let e = app(create_host(
         &db,

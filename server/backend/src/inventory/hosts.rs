@@ -101,13 +101,17 @@ pub async fn create_host(db: &Db, caller: &Caller, form: &HostForm) -> Result<i6
 }
 
 /// Field errors of the form and of its group, together.
-pub(crate) fn merge_errors<T>(input: Result<T, AppError>, group: Result<Option<i64>>) -> Result<(T, Option<i64>)> {
-    match (input, group) {
-        (Ok(i), Ok(g)) => Ok((i, g)),
+/// Puts the errors of two checks together, so that a form shows all its
+/// problems at once. A refusal (forbidden, not found) wins over field
+/// messages: nobody learns about fields they may not use.
+pub(crate) fn merge_errors<T, U>(input: Result<T, AppError>, other: Result<U>) -> Result<(T, U)> {
+    match (input, other) {
+        (Ok(i), Ok(o)) => Ok((i, o)),
         (Err(AppError::Validation(mut a)), Err(BackendError::App(AppError::Validation(b)))) => {
             a.extend(b);
             Err(AppError::Validation(a).into())
         }
+        (_, Err(e)) if !matches!(e, BackendError::App(AppError::Validation(_))) => Err(e),
         (Err(e), _) => Err(e.into()),
         (_, Err(e)) => Err(e),
     }

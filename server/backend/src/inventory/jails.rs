@@ -6,6 +6,7 @@ use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{BackendError, Result};
 use crate::inventory::changes::{append_audited, commit_audited, created, Changes};
+use crate::inventory::hosts::merge_errors;
 use crate::inventory::reach::{authorize_id, authorize_object, can_write, Object};
 use crate::inventory::rows::{jail_from_row, service_from_row, JAIL_SELECT, SERVICE_SELECT};
 use crate::inventory::tags::{parse_tags, set_tags, tag_strings, tags_of, TagKind};
@@ -116,8 +117,10 @@ pub(crate) async fn authorize_host_field(db: &Db, caller: &Caller, text: &str) -
 }
 
 pub async fn create_jail(db: &Db, caller: &Caller, form: &JailForm) -> Result<i64> {
-    let host_id = authorize_host_field(db, caller, &form.host_id).await?;
-    let input = validate(form)?;
+    // Every field is checked before answering, so the form shows all its problems at once.
+    let input = validate(form);
+    let host = authorize_host_field(db, caller, &form.host_id).await;
+    let (input, host_id) = merge_errors(input, host)?;
     let mut tx = db.begin_write().await?;
     let now = now_ms();
     let id: i64 = sqlx::query(

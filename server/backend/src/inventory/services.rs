@@ -6,6 +6,7 @@ use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{BackendError, Result};
 use crate::inventory::changes::{append_audited, commit_audited, created, Changes};
+use crate::inventory::hosts::merge_errors;
 use crate::inventory::jails::authorize_host_field;
 use crate::inventory::reach::{authorize_id, authorize_object, can_write, Object};
 use crate::inventory::rows::{service_from_row, SERVICE_SELECT};
@@ -99,8 +100,10 @@ async fn jail_on_host(tx: &mut Tx, host_id: i64, text: &str) -> Result<Option<(i
 }
 
 pub async fn create_service(db: &Db, caller: &Caller, form: &ServiceForm) -> Result<i64> {
-    let host_id = authorize_host_field(db, caller, &form.host_id).await?;
-    let input = validate(form)?;
+    // Every field is checked before answering, so the form shows all its problems at once.
+    let input = validate(form);
+    let host = authorize_host_field(db, caller, &form.host_id).await;
+    let (input, host_id) = merge_errors(input, host)?;
     let mut tx = db.begin_write().await?;
     let jail = jail_on_host(&mut tx, host_id, &form.jail_id).await?;
     let now = now_ms();
