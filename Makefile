@@ -63,13 +63,13 @@ server: setup ## only the server binary (target/debug/warden)
 	$(LIB)/build.sh server debug
 
 run: setup build ## build, then serve http://127.0.0.1:3000 with data in ./data
-	mkdir -p "$(DATA_DIR)"
+	mkdir -p -m 700 "$(DATA_DIR)"
 	echo "==> Warden on http://$(LISTEN)  (data: $(DATA_DIR); site: $(SITE_ROOT))"
 	exec env $(SERVER_ENV) target/debug/warden serve
 
 # Asks for the password on a terminal, or reads it from stdin: echo 'pw' | make admin
 admin: build ## create an admin account in ./data (ADMIN_USER=admin)
-	mkdir -p "$(DATA_DIR)"
+	mkdir -p -m 700 "$(DATA_DIR)"
 	if [ -t 0 ]; then read -rsp "password for $(ADMIN_USER): " pw; echo; else IFS= read -r pw; fi
 	printf '%s\n' "$$pw" | env $(SERVER_ENV) target/debug/warden user add \
 	  --username "$(ADMIN_USER)" --role admin --password-stdin

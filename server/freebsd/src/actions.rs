@@ -7,7 +7,7 @@ mod discovery;
 mod inside;
 mod lifecycle;
 
-pub use discovery::{discovery_commands, jail_jid};
+pub use discovery::{discovery_commands, facts_commands, jail_jid};
 pub use inside::{pkg_install, service_enable, service_op, Place, ServiceOp};
 pub use lifecycle::{bastille_create, destroy, ezjail_create, jail_op, JailAddress, JailOp, Release};
 

@@ -5,6 +5,7 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::ssh::CommandSpec;
 use warden_domain::jobs::JobKind;
+use warden_freebsd::actions::facts_commands;
 use warden_freebsd::facts::{parse_freebsd_version_ku, parse_sysctl_named, parse_uname, HostSysctls};
 
 /// The longest `Wait` accepted: one day.
@@ -14,12 +15,8 @@ pub const MAX_WAIT_SECONDS: u64 = 86_400;
 pub fn commands(kind: JobKind, params: &serde_json::Value) -> Result<Vec<CommandSpec>, String> {
     Ok(match kind {
         JobKind::CheckConnection => vec![CommandSpec::new("whoami"), CommandSpec::new("uname").arg("-a")],
-        JobKind::CollectFacts => vec![
-            CommandSpec::new("uname").arg("-a"),
-            CommandSpec::new("freebsd-version").arg("-ku"),
-            // Named form: an OID missing on this kernel must not shift the others.
-            CommandSpec::new("sysctl").args(["hw.ncpu", "hw.physmem", "kern.osrelease", "security.jail.jailed"]),
-        ],
+        // uname, freebsd-version, sysctl: the order `parse_facts` reads.
+        JobKind::CollectFacts => facts_commands(),
         JobKind::Wait => {
             let seconds = params.get("seconds").and_then(serde_json::Value::as_u64).unwrap_or(0);
             if !(1..=MAX_WAIT_SECONDS).contains(&seconds) {

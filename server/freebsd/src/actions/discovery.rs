@@ -3,31 +3,29 @@
 use crate::command::CommandSpec;
 use warden_domain::JailName;
 
+/// The host's facts, in this order: `uname -a`, `freebsd-version -ku`, and
+/// the named form of `sysctl` (an OID missing on this kernel must not shift
+/// the others, SPEC 1.6).
+pub fn facts_commands() -> Vec<CommandSpec> {
+    let oids = ["hw.ncpu", "hw.physmem", "kern.osrelease", "kern.osreldate", "security.jail.jailed"];
+    vec![
+        CommandSpec::new("uname").arg("-a"),
+        CommandSpec::new("freebsd-version").arg("-ku"),
+        CommandSpec::new("sysctl").args(oids),
+    ]
+}
+
 /// The discovery commands, each parsed by its own parser: host facts,
 /// running jails (untruncated JSON), configured native jails, storage.
 pub fn discovery_commands() -> Vec<CommandSpec> {
-    vec![
-        CommandSpec::new("freebsd-version").arg("-ku"),
-        CommandSpec::new("uname").arg("-a"),
-        CommandSpec::new("sysctl").args([
-            "hw.ncpu",
-            "hw.physmem",
-            "kern.osrelease",
-            "kern.osreldate",
-            "security.jail.jailed",
-        ]),
+    let zfs = ["list", "-H", "-p", "-o", "name,used,avail,refer,mountpoint", "-t", "filesystem"];
+    let mut all = facts_commands();
+    all.extend([
         CommandSpec::new("jls").args(["--libxo", "json", "-v"]),
         CommandSpec::new("jail").args(["-e", "|"]),
-        CommandSpec::new("zfs").args([
-            "list",
-            "-H",
-            "-p",
-            "-o",
-            "name,used,avail,refer,mountpoint",
-            "-t",
-            "filesystem",
-        ]),
-    ]
+        CommandSpec::new("zfs").args(zfs),
+    ]);
+    all
 }
 
 /// `jls -j NAME jid`: prints the JID of a running jail, exits 1 when there is
