@@ -21,6 +21,7 @@ macro_rules! with_caller {
     }};
 }
 
+pub mod actions;
 pub mod audit;
 pub mod inventory;
 pub mod jobs;

@@ -4,6 +4,7 @@ use crate::api::session::provide_page_context;
 use crate::components::layout::AppLayout;
 use crate::pages::{
     account::AccountPage,
+    action::ActionPage,
     audit::AuditPage,
     bulk_delete::BulkDeletePage,
     dashboard::DashboardPage,
@@ -114,6 +115,7 @@ fn Pages() -> impl IntoView {
                     <Route path=path!("/services/:id") view=ServicePage ssr=SsrMode::Async/>
                     <Route path=path!("/services/:id/edit") view=EditServicePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/groups") view=GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/actions/new") view=ActionPage ssr=SsrMode::Async/>
                     <Route path=path!("/jobs") view=JobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/jobs/:id") view=JobPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+pub mod action_buttons;
 pub mod confirm;
 pub mod copy;
 pub mod fields;

@@ -1,12 +1,14 @@
 //! One module per page.
 
 pub mod account;
+pub mod action;
 pub mod audit;
 pub mod bulk_delete;
 pub mod dashboard;
 pub mod group_select;
 pub mod groups;
 pub mod host;
+pub mod host_drift;
 pub mod host_form;
 pub mod host_trust;
 pub mod hosts;

@@ -3,8 +3,8 @@
 
 use crate::state::AppState;
 use crate::web::{
-    account_forms, auth_forms, export, health, identity, inventory_forms as inv, job_forms, job_stream, security,
-    user_forms,
+    account_forms, action_forms, auth_forms, export, health, identity, inventory_forms as inv, job_forms, job_stream,
+    security, user_forms,
 };
 use axum::routing::{get, post};
 use axum::{middleware, Router};
@@ -66,6 +66,8 @@ pub fn build<S: SessionStore + Clone>(state: AppState, store: S, idle: Duration)
         .route("/hosts/{id}/delete", post(inv::delete_host))
         .route("/hosts/{id}/host-key/fetch", post(job_forms::fetch_host_key))
         .route("/hosts/{id}/host-key/approve", post(job_forms::approve_host_key))
+        .route("/actions", post(action_forms::run))
+        .route("/jails/{id}/adopt", post(action_forms::adopt))
         .route("/jobs", post(job_forms::start))
         .route("/jobs/{id}/cancel", post(job_forms::cancel))
         .route("/jobs/{id}/events", get(job_stream::events))

@@ -3,6 +3,7 @@
 //! extract, call one back-end use-case, answer.
 
 pub mod account_forms;
+pub mod action_forms;
 pub mod auth_forms;
 pub mod export;
 pub mod flash;

@@ -154,7 +154,7 @@ pub fn BulkSelection(
     action: &'static str,
     noun: &'static str,
     enabled: bool,
-    /// Offer "Check connection" and "Collect facts" (the hosts list).
+    /// Offer "Check connection", "Collect facts" and "Discover" (the hosts list).
     #[prop(optional)]
     jobs: bool,
     children: Children,
@@ -170,6 +170,8 @@ pub fn BulkSelection(
                         class="button button-small">"Check connection"</button>
                     <button type="submit" formmethod="post" formaction="/jobs" name="kind" value="collect_facts"
                         class="button button-small button-secondary">"Collect facts"</button>
+                    <button type="submit" formmethod="post" formaction="/jobs" name="kind" value="discover"
+                        class="button button-small button-secondary">"Discover"</button>
                 })}
                 {enabled.then(|| view! {
                     <button type="submit" class="button button-small button-danger">{format!("Delete selected {noun}…")}</button>

@@ -9,6 +9,7 @@ use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopyButton;
 use crate::components::listing::{group_label, StateBadge, Tags};
 use crate::components::problem::show;
+use crate::pages::host_drift::DriftCard;
 use crate::pages::host_trust::{HostJobs, HostKeyCard};
 use crate::pages::services::service_rows;
 use leptos::prelude::*;
@@ -65,6 +66,7 @@ fn HostView(
     let can_write = viewer.as_ref().is_some_and(|v| v.can_in(Permission::InventoryWrite, group_id));
     let can_approve = viewer.as_ref().is_some_and(|v| v.can_in(Permission::HostKeyApprove, group_id));
     let can_run = viewer.as_ref().is_some_and(|v| v.can_in(Permission::JobRun, group_id));
+    let can_create = viewer.as_ref().is_some_and(|v| v.can_in(Permission::JailControl, group_id));
     let trusted = trust.pinned.is_some() && trust.changed_at.is_none();
     let memory = detail.memory_bytes.map(|b| format!("{:.1} GiB", b as f64 / 1024.0 / 1024.0 / 1024.0));
     let confirm = impact.filter(|_| can_write).map(|i| {
@@ -100,7 +102,8 @@ fn HostView(
                 <dt>"Notes"</dt><dd class="notes">{if detail.notes.is_empty() { "—".to_string() } else { detail.notes.clone() }}</dd>
             </dl>
         </section>
-        <HostJobs host_id=h.id can_run=can_run trusted=trusted/>
+        <HostJobs host_id=h.id can_run=can_run trusted=trusted can_create=can_create/>
+        <DriftCard drift=detail.drift.clone() discovered_at=detail.discovered_at/>
         <HostKeyCard host_id=h.id status=trust can_fetch=can_write can_approve=can_approve/>
         {key.filter(|_| can_write).map(|k| view! { <AccessKey key=k user=h.ssh_user.clone()/> })}
         <section class="card">

@@ -67,9 +67,10 @@ pub fn HostKeyCard(host_id: i64, status: HostKeyStatus, can_fetch: bool, can_app
     }
 }
 
-/// Buttons that start a job on this one host.
+/// Buttons that start a job on this one host. `can_create`: may create
+/// jails here.
 #[component]
-pub fn HostJobs(host_id: i64, can_run: bool, trusted: bool) -> impl IntoView {
+pub fn HostJobs(host_id: i64, can_run: bool, trusted: bool, can_create: bool) -> impl IntoView {
     view! {
         <section class="card" id="host-jobs">
             <div class="section-header">
@@ -85,7 +86,12 @@ pub fn HostJobs(host_id: i64, can_run: bool, trusted: bool) -> impl IntoView {
                         <input type="hidden" name="back" value=format!("/hosts/{host_id}")/>
                         <button type="submit" name="kind" value=JobKind::CheckConnection.as_str() class="button">"Check connection"</button>
                         <button type="submit" name="kind" value=JobKind::CollectFacts.as_str() class="button button-secondary">"Collect facts"</button>
+                        <button type="submit" name="kind" value=JobKind::Discover.as_str() class="button button-secondary">"Discover jails and services"</button>
+                        {can_create.then(|| view! {
+                            <a class="button button-secondary" href=format!("/actions/new?target=host&id={host_id}&op=create")>"Create a jail…"</a>
+                        })}
                     </form>
+                    <p class="muted">"Discovery only reads: it updates the inventory from what the host reports and lists the differences below."</p>
                 }.into_any(),
             }}
         </section>

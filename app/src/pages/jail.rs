@@ -2,6 +2,7 @@
 
 use crate::api::inventory::fetch_jail;
 use crate::api::session::use_page_context;
+use crate::components::action_buttons::JailActions;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::listing::{group_label, StateBadge, Tags};
 use crate::components::problem::show;
@@ -35,8 +36,10 @@ pub fn JailPage() -> impl IntoView {
 fn JailView(detail: JailDetail, viewer: Option<Viewer>, confirm: bool) -> impl IntoView {
     let j = detail.jail.clone();
     let base = format!("/jails/{}", j.id);
-    let can_write =
-        viewer.as_ref().is_some_and(|v| v.can_in(Permission::InventoryWrite, j.group.as_ref().map(|g| g.id)));
+    let group = j.group.as_ref().map(|g| g.id);
+    let can_write = viewer.as_ref().is_some_and(|v| v.can_in(Permission::InventoryWrite, group));
+    let can_control = viewer.as_ref().is_some_and(|v| v.can_in(Permission::JailControl, group));
+    let can_adopt = viewer.as_ref().is_some_and(|v| v.can_in(Permission::JailAdopt, group));
     let confirm_box = (confirm && can_write).then(|| {
         let what = format!(
             "This removes the jail {} on {} from the inventory together with its {} service(s). \
@@ -77,6 +80,7 @@ fn JailView(detail: JailDetail, viewer: Option<Viewer>, confirm: bool) -> impl I
                 <dt>"Updated"</dt><dd>{utc_text(detail.updated_at)}</dd>
             </dl>
         </section>
+        <JailActions jail=j.clone() can_control=can_control can_adopt=can_adopt/>
         <section class="card">
             <div class="section-header">
                 <h2>"Services in this jail"</h2>

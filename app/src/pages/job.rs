@@ -53,7 +53,7 @@ fn JobView(detail: JobDetail, log: Option<OutputPage>, window: bool, confirm: bo
     let j = detail.job.clone();
     view! {
         <div class="page-header">
-            <h1 class="page-title">{format!("Job #{id}: {}", j.kind.label())}" "
+            <h1 class="page-title">{format!("Job #{id}: {}", if j.title.is_empty() { j.kind.label() } else { j.title.as_str() })}" "
                 {move || view! { <JobBadge state=status.get().job.state/> }}</h1>
             <div class="page-actions">
                 {move || status.get().can_cancel.then(|| view! {
@@ -73,6 +73,20 @@ fn JobView(detail: JobDetail, log: Option<OutputPage>, window: bool, confirm: bo
                 {detail.cancelled_by.clone().map(|who| view! { <dt>"Cancelled by"</dt><dd>{who}</dd> })}
             </dl>
         </section>
+        {detail.plan.clone().map(|p| view! {
+            <section class="card plan" id="job-plan">
+                <h2>"Plan"</h2>
+                <p>"On host " <strong>{p.host.clone()}</strong> " as user " <strong>{p.user.clone()}</strong>
+                    {(!p.subject_path.is_empty()).then(|| view! {
+                        " · " <a href=p.subject_path.clone() id="job-subject">{format!("Open {}", p.subject)}</a>
+                    })}</p>
+                <ul class="plan-changes">{p.changes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
+                <h3>"Commands"</h3>
+                <ol class="plan-commands">{p.commands.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}</ol>
+                <h3>"Checks afterwards"</h3>
+                <ul class="plan-checks">{p.checks.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}</ul>
+            </section>
+        })}
         <section class="card">
             <h2>"Hosts"</h2>
             {move || {

@@ -102,7 +102,7 @@ fn JobTable(page: ListPage<JobSummary>, query: JobListQuery) -> impl IntoView {
                 <tbody>{page.items.into_iter().map(|j| view! {
                     <tr>
                         <td><a href=format!("/jobs/{}", j.id)>{format!("#{}", j.id)}</a></td>
-                        <td>{j.kind.label()}</td>
+                        <td>{if j.title.is_empty() { j.kind.label().to_string() } else { j.title.clone() }}</td>
                         <td><JobBadge state=j.state/></td>
                         <td>{j.hosts}{(j.hosts_failed > 0).then(|| view! { <span class="muted">{format!(" ({} failed)", j.hosts_failed)}</span> })}</td>
                         <td>{j.created_by.clone()}</td>

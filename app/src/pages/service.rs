@@ -2,6 +2,7 @@
 
 use crate::api::inventory::fetch_service;
 use crate::api::session::use_page_context;
+use crate::components::action_buttons::ServiceActions;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::listing::{group_label, StateBadge, Tags};
 use crate::components::problem::show;
@@ -34,8 +35,9 @@ pub fn ServicePage() -> impl IntoView {
 fn ServiceView(detail: ServiceDetail, viewer: Option<Viewer>, confirm: bool) -> impl IntoView {
     let s = detail.service.clone();
     let base = format!("/services/{}", s.id);
-    let can_write =
-        viewer.as_ref().is_some_and(|v| v.can_in(Permission::InventoryWrite, s.group.as_ref().map(|g| g.id)));
+    let group = s.group.as_ref().map(|g| g.id);
+    let can_write = viewer.as_ref().is_some_and(|v| v.can_in(Permission::InventoryWrite, group));
+    let can_control = viewer.as_ref().is_some_and(|v| v.can_in(Permission::ServiceControl, group));
     let place = match &s.jail_name {
         Some(jail) => format!("jail {jail} on {}", s.host_name),
         None => format!("host {}", s.host_name),
@@ -73,5 +75,6 @@ fn ServiceView(detail: ServiceDetail, viewer: Option<Viewer>, confirm: bool) -> 
                 <dt>"Updated"</dt><dd>{utc_text(detail.updated_at)}</dd>
             </dl>
         </section>
+        <ServiceActions service=s.clone() can_control=can_control/>
     }
 }

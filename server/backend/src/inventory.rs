@@ -10,6 +10,7 @@
 mod bulk;
 pub(crate) mod changes;
 mod dashboard;
+pub(crate) mod discovered;
 mod groups;
 mod host_list;
 mod hosts;
@@ -29,7 +30,7 @@ pub use groups::{create_group, delete_group, list_groups, update_group};
 pub use host_list::list_hosts;
 pub use hosts::{create_host, delete_host, get_host, host_delete_impact, update_host};
 pub use jail_list::list_jails;
-pub use jails::{create_jail, delete_jail, get_jail, update_jail};
+pub use jails::{adopt_jail, create_jail, delete_jail, get_jail, update_jail};
 pub use seed::{seed, SeedSize};
 pub use service_list::list_services;
 pub use services::{create_service, delete_service, get_service, update_service};

@@ -7,15 +7,20 @@
 //! Output lines are stored with sequence numbers so a browser can resume a
 //! live stream where it left off.
 
+mod action;
+mod action_run;
+mod discover_run;
 mod kinds;
 mod log;
 mod queue;
 mod read;
 mod runner;
 mod start;
+mod steps;
 mod together;
 mod worker;
 
+pub use action::{preview_action, start_action};
 pub use kinds::MAX_WAIT_SECONDS;
 pub use queue::{claim, finish, recover_expired, renew, ClaimedJob, Finished};
 pub use read::{get_job, job_log, job_log_after, list_jobs};

@@ -4,8 +4,9 @@
 //! quirks Warden must survive (a start that exits 0 and does nothing) are
 //! there. Runs the scripts locally with a private state directory.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use warden_freebsd::service::{parse_service_enabled, parse_service_status, ServiceState};
 use warden_freebsd::sysrc::{parse_sysrc_changes, parse_sysrc_vars};
 
@@ -18,24 +19,80 @@ struct Sim {
 }
 
 impl Sim {
+    /// A host with four services (sshd, nginx, php-fpm, redis) of which
+    /// redis dies at start.
     fn new() -> Sim {
+        let sim = Sim::empty();
+        sim.write(
+            "services",
+            "/etc/rc.d/sshd\n/usr/local/etc/rc.d/nginx\n/usr/local/etc/rc.d/php-fpm\n/usr/local/etc/rc.d/redis\n",
+        );
+        sim.write("broken", "redis\n");
+        sim
+    }
+
+    /// A host with nothing seeded.
+    fn empty() -> Sim {
         let state = std::env::temp_dir().join(format!("warden-sim-{:016x}", rand::random::<u64>()));
         std::fs::create_dir_all(&state).unwrap();
-        std::fs::write(
-            state.join("services"),
-            "/etc/rc.d/sshd\n/usr/local/etc/rc.d/nginx\n/usr/local/etc/rc.d/php-fpm\n/usr/local/etc/rc.d/redis\n",
-        )
-        .unwrap();
-        std::fs::write(state.join("broken"), "redis\n").unwrap();
         Sim { state }
     }
 
-    /// (exit code, stdout, stderr)
+    /// A host where these jail managers are installed (`$ROOT/managers`).
+    fn with_managers(managers: &str) -> Sim {
+        let sim = Sim::empty();
+        sim.write("managers", &format!("{managers}\n"));
+        sim
+    }
+
+    /// Writes a state file (parent directories created).
+    fn write(&self, path: &str, content: &str) {
+        let path = self.state.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+
+    fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.state.join(path)).unwrap()
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        self.state.join(path).exists()
+    }
+
+    /// (exit code, stdout, stderr); stdin is empty (EOF at once).
     fn run(&self, tool: &str, args: &[&str]) -> (i32, String, String) {
+        self.run_with_input(tool, args, "")
+    }
+
+    fn run_with_input(&self, tool: &str, args: &[&str], input: &str) -> (i32, String, String) {
         let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sim/bin").join(tool);
-        let out = Command::new(bin).args(args).env("WARDEN_SIM_STATE", &self.state).output().unwrap();
+        let mut child = Command::new(bin)
+            .args(args)
+            .env("WARDEN_SIM_STATE", &self.state)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A tool that exits without reading its input closes the pipe: not an error here.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        let out = child.wait_with_output().unwrap();
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+    }
+
+    /// Exit code 0 and stdout, or a panic showing what the tool said.
+    fn ok(&self, tool: &str, args: &[&str]) -> String {
+        let (code, out, err) = self.run(tool, args);
+        assert_eq!(code, 0, "{tool} {args:?}\nstdout: {out}\nstderr: {err}");
+        out
+    }
+
+    /// The JID `jls -j NAME jid` reports, `None` when the jail does not run.
+    fn jid(&self, name: &str) -> Option<u32> {
+        let (code, out, _) = self.run("jls", &["-j", name, "jid"]);
+        (code == 0).then(|| out.trim().parse().unwrap())
     }
 }
 
@@ -146,4 +203,489 @@ fn jls_answers_in_all_three_formats() {
     assert_eq!(sim.run("jls", &["-j", "web1", "jid"]), (0, "7\n".into(), String::new()));
     let (code, _, err) = sim.run("jls", &["-j", "stopped", "jid"]);
     assert_eq!((code, err.trim()), (1, "jls: jail \"stopped\" not found"));
+}
+
+#[test]
+fn sysrc_knows_the_rc_conf_defaults() {
+    let sim = Sim::empty();
+    assert_eq!(sim.ok("sysrc", &["cron_enable"]), "cron_enable: YES\n");
+    let change = sim.ok("sysrc", &["sshd_enable=YES"]);
+    assert_eq!(parse_sysrc_changes(&change).unwrap()[0].old, "NO");
+    assert_eq!(sim.ok("sysrc", &["-e", "sshd_enable"]), "sshd_enable=\"YES\"\n");
+    // -a lists what rc.conf sets, not the defaults; -c checks without changing.
+    assert_eq!(sim.ok("sysrc", &["-a"]), "sshd_enable: YES\n");
+    assert_eq!(sim.run("sysrc", &["-c", "sshd_enable=YES"]).0, 0);
+    assert_eq!(sim.run("sysrc", &["-c", "sshd_enable=NO"]).0, 1);
+    sim.ok("sysrc", &["jail_list+=web1", "jail_list+=db"]);
+    assert_eq!(sim.ok("sysrc", &["-n", "jail_list"]), "web1 db\n");
+    sim.ok("sysrc", &["jail_list-=web1"]);
+    assert_eq!(sim.ok("sysrc", &["-n", "jail_list"]), "db\n");
+}
+
+#[test]
+fn jail_managers_that_are_not_installed_are_not_found() {
+    use warden_freebsd::iocage::{parse_iocage_list, IocageList};
+    let sim = Sim::empty();
+    for (tool, args) in [("ezjail-admin", ["list"]), ("bastille", ["list"]), ("iocage", ["list"])] {
+        let (code, out, err) = sim.run(tool, &args);
+        assert_eq!((code, out.as_str(), err.trim()), (127, "", format!("sh: {tool}: not found").as_str()));
+    }
+    // Installed iocage without jails prints iocage's empty tables.
+    let sim = Sim::with_managers("iocage");
+    assert_eq!(sim.ok("iocage", &["list"]), sample("iocage-list-empty-01.txt"));
+    assert_eq!(parse_iocage_list(&sim.ok("iocage", &["list", "-l"])).unwrap(), IocageList::Jails(Vec::new()));
+    assert!(
+        matches!(parse_iocage_list(&sample("iocage-list-l-01.txt")).unwrap(), IocageList::Jails(j) if j.len() == 4)
+    );
+}
+
+#[test]
+fn ezjail_admin_creates_lists_starts_and_deletes() {
+    use warden_freebsd::ezjail::{parse_ezjail_list, EzjailKind, EzjailRunState};
+    let sim = Sim::with_managers("ezjail");
+    let list = || parse_ezjail_list(&sim.ok("ezjail-admin", &["list"])).unwrap();
+    assert!(list().is_empty(), "header only");
+    assert!(parse_ezjail_list(&sample("ezjail-list-01.txt")).is_ok());
+
+    assert_eq!(sim.ok("ezjail-admin", &["create", "web1", "em0|10.0.0.5,em0|2001:db8::5"]), "");
+    let out = sim.ok("ezjail-admin", &["create", "-f", "example", "db", "10.0.0.6/24"]);
+    assert!(out.contains("Warning: IP 10.0.0.6 not configured on a local interface."), "{out}");
+    assert!(sim.read("ezjail/web1").contains("export jail_web1_ip=\"em0|10.0.0.5,em0|2001:db8::5\""));
+    let jails = list();
+    assert_eq!(jails.len(), 2);
+    let web1 = jails.iter().find(|j| j.hostname.as_deref() == Some("web1")).unwrap();
+    assert_eq!(
+        (web1.kind, web1.state, web1.jid, web1.norun),
+        (EzjailKind::Directory, EzjailRunState::Stopped, None, false)
+    );
+    assert_eq!(web1.root.as_deref(), Some("/usr/jails/web1"));
+    assert_eq!(
+        web1.ips.iter().map(|a| (a.iface.as_deref(), a.addr.as_str())).collect::<Vec<_>>(),
+        [(None, "10.0.0.5"), (Some("em0"), "2001:db8::5")]
+    );
+
+    // The same name again, and ezjail's own directory names, are refused.
+    let (code, _, err) = sim.run("ezjail-admin", &["create", "web1", "em0|10.0.0.7"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("Error: An ezjail config already exists at /usr/local/etc/ezjail/web1.\n"), "{err}");
+    let (code, _, err) = sim.run("ezjail-admin", &["create", "basejail", "10.0.0.8"]);
+    assert!(code == 1 && err.starts_with("Error: Cannot name the jail basejail."), "{err}");
+
+    assert_eq!(sim.ok("ezjail-admin", &["onestart", "web1"]), "Starting jails: web1.\n");
+    assert_eq!(sim.jid("web1"), Some(1));
+    let web1 = list().into_iter().find(|j| j.hostname.as_deref() == Some("web1")).unwrap();
+    assert_eq!((web1.state, web1.jid, web1.ips.len()), (EzjailRunState::Running, Some(1), 2));
+    assert_eq!(sim.ok("ezjail-admin", &["onerestart", "web1"]), "Stopping jails: web1.\nStarting jails: web1.\n");
+    assert_eq!(sim.jid("web1"), Some(1));
+    assert_eq!(sim.ok("ezjail-admin", &["onestop", "web1"]), "Stopping jails: web1.\n");
+    assert_eq!(sim.jid("web1"), None);
+
+    // Plain start is rc.subr's: nothing without ezjail_enable, and ezjail's JID check fails.
+    let (code, out, err) = sim.run("ezjail-admin", &["start", "web1"]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("Cannot 'start' ezjail. Set ezjail_enable to YES"), "{out}");
+    assert_eq!(err, "Error: Could not start web1.\n  You need to start it by hand.\n");
+    sim.ok("sysrc", &["ezjail_enable=YES"]);
+    assert_eq!(sim.ok("ezjail-admin", &["start", "web1"]), "Starting jails: web1.\n");
+
+    // norun jails are skipped, and that is a success.
+    sim.ok("ezjail-admin", &["config", "-r", "norun", "db"]);
+    assert_eq!(sim.ok("ezjail-admin", &["onestart", "db"]), " skipping db");
+    assert_eq!(sim.jid("db"), None);
+    let db = list().into_iter().find(|j| j.hostname.as_deref() == Some("db")).unwrap();
+    assert_eq!((db.status.as_str(), db.norun), ("DSN", true));
+
+    // delete: unknown, running (refused), then stopped and wiped.
+    let (code, _, err) = sim.run("ezjail-admin", &["delete", "-w", "nope"]);
+    assert_eq!((code, err.as_str()), (1, "Error: Nothing known about jail nope.\n"));
+    let (code, _, err) = sim.run("ezjail-admin", &["delete", "-w", "web1"]);
+    assert!(code == 1 && err.starts_with("Error: Jail appears to be still running."), "{err}");
+    sim.ok("ezjail-admin", &["onestop", "web1"]);
+    sim.ok("ezjail-admin", &["delete", "-w", "web1"]);
+    assert!(!sim.exists("ezjail/web1") && !sim.exists("jails/web1"));
+    assert_eq!(list().len(), 1);
+}
+
+#[test]
+fn ezjail_start_checks_the_jid_and_fails_loudly() {
+    let sim = Sim::with_managers("ezjail");
+    sim.ok("ezjail-admin", &["create", "web1", "em0|10.0.0.5"]);
+    sim.write("broken-jails", "web1\n");
+    let (code, out, err) = sim.run("ezjail-admin", &["onestart", "web1"]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("Starting jails: cannot start jail \"web1\": \njail: web1: "), "{out}");
+    assert_eq!(err, "Error: Could not onestart web1.\n  You need to onestart it by hand.\n");
+    assert_eq!(sim.jid("web1"), None);
+}
+
+#[test]
+fn bastille_creates_lists_starts_stops_and_destroys() {
+    use warden_freebsd::bastille::{parse_bastille_list, parse_jail_sections, BastilleListLayout};
+    let sim = Sim::with_managers("bastille");
+    let list = || parse_bastille_list(&sim.ok("bastille", &["list"])).unwrap();
+    assert_eq!(list().jails.len(), 0);
+    assert!(parse_bastille_list(&sample("bastille-list-all-01.txt")).is_ok());
+    assert!(parse_bastille_list(&sample("bastille-list-01.txt")).is_ok());
+
+    let out = sim.ok("bastille", &["create", "web1", "14.3-RELEASE", "10.0.0.5/24", "vtnet0"]);
+    assert!(out.starts_with("\nAttempting to create jail: web1\n\nValid IP: 10.0.0.5/24\n"), "{out}");
+    assert!(out.contains("\n[web1]:\nweb1: created\n") && out.contains("Template applied: default/thin"), "{out}");
+    // Bastille's jail.conf is a jail.conf(5) file.
+    let conf = warden_freebsd::jail_conf::parse_jail_conf(&sim.read("bastille/jails/web1/jail.conf")).unwrap();
+    let ip4 = conf.jails[0].params.iter().find(|p| p.name == "ip4.addr").unwrap();
+    assert_eq!(
+        (conf.jails[0].name.as_str(), ip4.values.as_slice()),
+        ("web1", ["vtnet0|10.0.0.5/24".to_string()].as_slice())
+    );
+    // The default templates ran in the jail.
+    assert_eq!(sim.ok("jexec", &["web1", "sysrc", "-n", "syslogd_flags"]), "-ss\n");
+
+    let listed = list();
+    assert_eq!(listed.layout, BastilleListLayout::Table);
+    let web1 = &listed.jails[0];
+    assert_eq!(web1.name.as_deref(), Some("web1"));
+    assert_eq!((web1.jid, web1.state.as_deref(), web1.jail_type.as_deref()), (Some(1), Some("Up"), Some("thin")));
+    assert_eq!((web1.boot.as_deref(), web1.priority.as_deref()), (Some("on"), Some("99")));
+    assert_eq!((web1.release.as_deref(), web1.ips[0].addr.as_str()), (Some("14.3-RELEASE"), "10.0.0.5"));
+    assert!(web1.tags.is_empty() && web1.ports.is_empty());
+
+    // Start of a running / stop of a stopped jail: stderr, exit 0 (SPEC 4.5).
+    let (code, out, err) = sim.run("bastille", &["start", "web1"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "\n[web1]:\n", "Jail is already running.\n"));
+    let stop = sim.ok("bastille", &["stop", "web1"]);
+    let sections = parse_jail_sections(&stop).unwrap();
+    assert_eq!((sections[0].jail.as_str(), sections[0].output.as_str()), ("web1", "web1: removed\n"));
+    assert_eq!(sim.jid("web1"), None);
+    let web1 = list().jails.remove(0);
+    assert_eq!((web1.jid, web1.state.as_deref(), web1.ips[0].addr.as_str()), (None, Some("Down"), "10.0.0.5"));
+    let (code, _, err) = sim.run("bastille", &["stop", "web1"]);
+    assert_eq!((code, err.as_str()), (0, "Jail is already stopped.\n"));
+    let restart = sim.ok("bastille", &["restart", "web1"]);
+    assert!(restart.ends_with("\n[web1]:\nweb1: created\n"), "{restart}");
+    assert_eq!(sim.jid("web1"), Some(1));
+
+    // create: an existing name, a release that is not bootstrapped, a bad name.
+    let (code, _, err) = sim.run("bastille", &["create", "web1", "14.3-RELEASE", "10.0.0.6"]);
+    assert_eq!((code, err.as_str()), (1, "[ERROR]: Jail already exists: web1\n"));
+    let (code, _, err) = sim.run("bastille", &["create", "db", "14.2-RELEASE", "10.0.0.6"]);
+    assert_eq!((code, err.as_str()), (1, "[ERROR]: Release must be bootstrapped first.\nSee 'bastille bootstrap'.\n"));
+    sim.write("bastille/releases", "14.2-RELEASE\n14.3-RELEASE\n");
+    let (code, _, err) = sim.run("bastille", &["create", "-db", "14.2-RELEASE", "10.0.0.6"]);
+    assert!(code == 1 && err.contains("Unknown Option"), "{err}");
+    let (code, _, err) = sim.run("bastille", &["create", "d.b", "14.2-RELEASE", "10.0.0.6"]);
+    assert_eq!((code, err.as_str()), (1, "[ERROR]: Jail names may not contain special characters!\n"));
+    // Dual stack: the IPv6 address comes on a continuation line.
+    sim.ok("bastille", &["create", "db", "14.2-RELEASE", "10.0.0.6 2001:db8::6"]);
+    assert_eq!(sim.jid("db"), Some(2));
+    let jails = list().jails;
+    assert_eq!(jails.iter().map(|j| j.name.clone().unwrap()).collect::<Vec<_>>(), ["db", "web1"]);
+    assert_eq!(jails[0].ips.iter().map(|a| a.addr.as_str()).collect::<Vec<_>>(), ["10.0.0.6", "2001:db8::6"]);
+    let all = parse_bastille_list(&sim.ok("bastille", &["list", "all"])).unwrap();
+    assert_eq!(all.jails[1].path.as_deref(), Some("/usr/local/bastille/jails/web1/root"));
+    let (code, _, err) = sim.run("bastille", &["list", "-a"]);
+    assert_eq!((code, err.as_str()), (1, "[ERROR]: \"-a\" is deprecated. Use \"all\" instead.\n"));
+
+    // destroy: a running jail is refused (message, exit 0), no -y reads stdin, -y destroys.
+    let (code, _, err) = sim.run("bastille", &["destroy", "-y", "web1"]);
+    assert_eq!((code, err.as_str()), (0, "Jail is running.\nUse [-a|--auto] to auto-stop the jail.\n"));
+    assert!(sim.exists("bastille/jails/web1"));
+    sim.ok("bastille", &["stop", "web1"]);
+    let (code, _, err) = sim.run("bastille", &["destroy", "web1"]);
+    assert_eq!((code, err.as_str()), (1, "[ERROR]: Invalid input. Please answer 'y' or 'n'.\n"));
+    let (code, _, err) = sim.run_with_input("bastille", &["destroy", "web1"], "n\n");
+    assert_eq!((code, err.as_str()), (1, "[ERROR]: Cancelled by user.\n"));
+    assert!(sim.exists("bastille/jails/web1"));
+    let out = sim.ok("bastille", &["destroy", "-y", "web1"]);
+    assert!(out.starts_with("\n[web1]:\nDestroying jail...\n"), "{out}");
+    assert!(!sim.exists("bastille/jails/web1") && !sim.exists("jails/web1"));
+    assert_eq!(list().jails.len(), 1);
+    let (code, _, err) = sim.run("bastille", &["start", "web1"]);
+    assert_eq!((code, err.as_str()), (1, "Jail not found \"web1\"\n"));
+}
+
+#[test]
+fn a_jail_that_fails_to_start_is_reported_by_exit_code_only_sometimes() {
+    let sim = Sim::with_managers("bastille");
+    sim.ok("bastille", &["create", "web1", "14.3-RELEASE", "10.0.0.5"]);
+    sim.ok("bastille", &["stop", "web1"]);
+    sim.write("etc/jail.conf.d/native.conf", "native {\n  path = \"/jails/native\";\n  ip4.addr = \"10.0.0.9\";\n}\n");
+    sim.write("broken-jails", "web1\nnative\nnew1\n");
+
+    // bastille start: the normal lines, exit 0, and no jail (SPEC 4.5).
+    let (code, out, err) = sim.run("bastille", &["start", "web1"]);
+    assert_eq!((code, out.as_str()), (0, "\n[web1]:\n"));
+    assert!(err.starts_with("jail: web1: "), "{err}");
+    assert_eq!(sim.jid("web1"), None);
+
+    // rc.d/jail: "cannot start jail" and still exit 0.
+    sim.ok("sysrc", &["jail_enable=YES"]);
+    let out = sim.ok("service", &["jail", "start", "native"]);
+    assert!(out.starts_with("Starting jails: cannot start jail \"native\": \njail: native: "), "{out}");
+    assert!(out.ends_with("\n.\n"), "{out}");
+    assert_eq!(sim.jid("native"), None);
+
+    // jail(8) itself says so.
+    let (code, _, err) = sim.run("jail", &["-f", "/etc/jail.conf.d/native.conf", "-c", "native"]);
+    assert_eq!((code, err.as_str()), (1, "jail: native: /bin/sh /etc/rc: failed\n"));
+
+    // bastille create checks that the jail runs, and removes it again.
+    let (code, _, err) = sim.run("bastille", &["create", "new1", "14.3-RELEASE", "10.0.0.7"]);
+    assert_eq!(code, 1);
+    assert!(err.ends_with("[ERROR]: Failed to create jail: new1\n"), "{err}");
+    assert!(!sim.exists("bastille/jails/new1"));
+}
+
+#[test]
+fn jail_8_reads_jail_conf_files() {
+    let sim = Sim::empty();
+    let web1 = r#"web1 {
+    host.hostname = "web1.example.org";
+    path = "/usr/local/jails/web1";
+    ip4.addr = "em0|192.0.2.10/24";
+    ip6.addr = "em0|2001:db8::10/64";
+    exec.start = "/bin/sh /etc/rc";
+    mount.devfs;
+    persist;
+}
+"#;
+    sim.write("etc/jail.conf.d/web1.conf", web1);
+    sim.write("etc/jail.conf", "# globals\nexec.clean;\ndb { path = /jails/db; ip4.addr = 10.0.0.3, 10.0.0.4; }\n");
+    assert!(warden_freebsd::jail_conf::parse_jail_conf(web1).is_ok());
+
+    // jail -e: one line per configured jail, name first, booleans bare, values quoted as jail(8) does.
+    let out = sim.ok("jail", &["-e", "\t"]);
+    let lines: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines[0], ["name=db", "exec.clean", "path=/jails/db", "ip4.addr=10.0.0.3,10.0.0.4"]);
+    assert_eq!(
+        lines[1],
+        [
+            "name=web1",
+            "exec.clean",
+            "host.hostname=web1.example.org",
+            "path=/usr/local/jails/web1",
+            "ip4.addr=em0|192.0.2.10/24",
+            "ip6.addr=em0|2001:db8::10/64",
+            "exec.start=\"/bin/sh /etc/rc\"",
+            "mount.devfs",
+            "persist"
+        ]
+    );
+
+    let f = "/etc/jail.conf.d/web1.conf";
+    assert_eq!(sim.ok("jail", &["-f", f, "-c", "web1"]), "web1: created\n");
+    let j = warden_freebsd::jls::parse_jls_verbose(&sim.ok("jls", &["-v", "-j", "web1"])).unwrap();
+    assert_eq!(
+        (j[0].hostname.as_str(), j[0].ipv4.as_slice(), j[0].ipv6.as_slice()),
+        ("web1.example.org", ["192.0.2.10".to_string()].as_slice(), ["2001:db8::10".to_string()].as_slice())
+    );
+    let (code, _, err) = sim.run("jail", &["-f", f, "-c", "web1"]);
+    assert_eq!((code, err.as_str()), (1, "jail: \"web1\" already exists\n"));
+    assert_eq!(sim.ok("jail", &["-f", f, "-rc", "web1"]), "web1: removed\nweb1: created\n");
+    assert_eq!(sim.ok("jail", &["-f", f, "-r", "web1"]), "web1: removed\n");
+    let (code, _, err) = sim.run("jail", &["-f", f, "-r", "web1"]);
+    assert_eq!((code, err.as_str()), (1, "jail: \"web1\" not found\n"));
+    let (code, _, err) = sim.run("jail", &["-f", "/etc/jail.conf.d/nope.conf", "-c", "nope"]);
+    assert_eq!((code, err.as_str()), (1, "jail: /etc/jail.conf.d/nope.conf: No such file or directory\n"));
+
+    // rc.d/jail: needs jail_enable for start (else rc.subr's exit-0 refusal), onestart does not.
+    let out = sim.ok("service", &["jail", "start", "web1"]);
+    assert!(out.starts_with("Cannot 'start' jail. Set jail_enable to YES"), "{out}");
+    assert_eq!(sim.ok("service", &["jail", "onestart", "web1", "db"]), "Starting jails: web1 db.\n");
+    assert_eq!((sim.jid("web1"), sim.jid("db")), (Some(1), Some(2)));
+    assert_eq!(sim.ok("service", &["jail", "onestop", "db"]), "Stopping jails: db.\n");
+    assert_eq!(sim.jid("db"), None);
+}
+
+#[test]
+fn jexec_runs_the_simulated_tools_inside_the_jail() {
+    let sim = Sim::empty();
+    let (code, _, err) = sim.run("jexec", &["web1", "service", "-e"]);
+    assert_eq!((code, err.as_str()), (1, "jexec: jail \"web1\" not found\n"));
+    sim.write("etc/jail.conf", "web1 { path = /jails/web1; ip4.addr = 10.0.0.5; }\n");
+    sim.ok("jail", &["-c", "web1"]);
+    // A fresh jail runs cron and syslogd (enabled by /etc/defaults/rc.conf), not sshd.
+    let enabled = parse_service_enabled(&sim.ok("jexec", &["-l", "web1", "service", "-e"])).unwrap();
+    assert_eq!(enabled.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["cron", "syslogd"]);
+    sim.ok("jexec", &["-l", "-U", "root", "web1", "/usr/sbin/sysrc", "sshd_enable=YES"]);
+    assert_eq!(sim.ok("service", &["-j", "web1", "sshd", "start"]), "Starting sshd.\n");
+    assert_eq!(
+        sim.ok("jexec", &["web1", "/bin/sh", "-c", "sysrc -n sshd_enable; service sshd status >/dev/null && echo up"]),
+        "YES\nup\n"
+    );
+    // By JID too, and a command that does not exist.
+    assert_eq!(sim.ok("jexec", &["1", "freebsd-version", "-u"]), "14.3-RELEASE-p2\n");
+    let (code, _, err) = sim.run("jexec", &["web1", "nosuchcommand"]);
+    assert_eq!((code, err.as_str()), (1, "jexec: execvp: nosuchcommand: No such file or directory\n"));
+}
+
+#[test]
+fn pkg_installs_into_a_running_jail() {
+    use warden_freebsd::pkg::{parse_pkg_info, parse_pkg_update};
+    let sim = Sim::empty();
+    let (code, _, err) = sim.run("pkg", &["-j", "web1", "install", "-y", "nginx"]);
+    assert_eq!((code, err.as_str()), (1, "pkg: jail \"web1\" not found\n"));
+    sim.write("etc/jail.conf", "web1 { path = /jails/web1; ip4.addr = 10.0.0.5; }\n");
+    sim.ok("jail", &["-c", "web1"]);
+
+    let out = sim.ok("pkg", &["-j", "web1", "install", "-y", "nginx"]);
+    assert!(out.contains("New packages to be INSTALLED:\n\tnginx: 1.26.2_5,3\n\tpcre2: 10.44\n"), "{out}");
+    assert!(out.contains("[web1] [2/2] Installing nginx-1.26.2_5,3...\n"), "{out}");
+    let update = parse_pkg_update(&out);
+    assert_eq!(
+        (update.jail_tag.as_deref(), update.repositories.as_slice()),
+        (Some("web1"), ["FreeBSD".to_string()].as_slice())
+    );
+    assert!(update.packages_processed.is_some());
+    assert_eq!(parse_pkg_update(&sample("pkg-j-update-01.txt")).jail_tag.as_deref(), Some("apollo-local"));
+
+    // Installed (with its dependency), and its rc.d script is now a service of the jail.
+    assert_eq!(sim.run("pkg", &["-j", "web1", "info", "-e", "nginx", "pcre2"]).0, 0);
+    assert_eq!(sim.run("pkg", &["-j", "web1", "info", "-e", "nginx", "redis"]).0, 1);
+    let info = parse_pkg_info(&sim.ok("pkg", &["-j", "web1", "info"])).unwrap();
+    assert_eq!(
+        info.iter().map(|p| (p.name.as_str(), p.version.as_str())).collect::<Vec<_>>(),
+        [("nginx", "1.26.2_5,3"), ("pcre2", "10.44")]
+    );
+    assert_eq!(info[0].comment.as_deref(), Some("Robust and small WWW server"));
+    assert!(parse_pkg_info(&sample("pkg-info-01.txt")).is_ok());
+    assert_eq!(sim.ok("pkg", &["-j", "web1", "query", "-e", "%a == 0", "%n\\t%v"]), "nginx\t1.26.2_5,3\n");
+    assert!(sim.read("jails/web1/services").contains("/usr/local/etc/rc.d/nginx\n"));
+    assert_eq!(sim.ok("service", &["-j", "web1", "nginx", "onestart"]), "Starting nginx.\n");
+
+    // Again: nothing to do, exit 0. Unknown: nothing installed, exit 1.
+    let out = sim.ok("pkg", &["-j", "web1", "install", "-y", "nginx"]);
+    assert!(out.ends_with("The most recent versions of packages are already installed\n"), "{out}");
+    let (code, _, err) = sim.run("pkg", &["-j", "web1", "install", "-y", "redis", "nosuch"]);
+    assert_eq!(code, 1);
+    assert_eq!(err, "pkg: No packages available to install matching 'nosuch' have been found in the repositories\n");
+    assert_eq!(sim.run("pkg", &["-j", "web1", "info", "-e", "redis"]).0, 1);
+    // Without -y pkg asks, and the empty stdin says no.
+    let (code, out, _) = sim.run("pkg", &["-j", "web1", "install", "redis"]);
+    assert!(code == 1 && out.contains("Proceed with this action? [y/N]: "), "{out}");
+    assert_eq!(sim.run("pkg", &["-j", "web1", "info", "-e", "redis"]).0, 1);
+    // The host's own packages: pkg and the installed jail managers.
+    let host = parse_pkg_info(&sim.ok("pkg", &["info"])).unwrap();
+    assert_eq!(host.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["pkg"]);
+}
+
+#[test]
+fn zfs_and_zpool_list_parse() {
+    use warden_freebsd::zfs::{parse_zfs_list, parse_zpool_list};
+    let sim = Sim::empty();
+    let args = ["list", "-H", "-p", "-o", "name,used,avail,refer,mountpoint", "-t", "filesystem"];
+    let datasets = parse_zfs_list(&sim.ok("zfs", &args)).unwrap();
+    let jails = datasets.iter().find(|d| d.name == "zroot/jails").unwrap();
+    assert_eq!(jails.mountpoint.as_deref(), Some("/usr/jails"));
+    assert_eq!(jails.used.as_ref().unwrap().exact, Some(2147483648));
+    assert_eq!(datasets.iter().find(|d| d.name == "zroot/ROOT").unwrap().mountpoint.as_deref(), Some("none"));
+    // The human format has a header and the same datasets.
+    assert_eq!(parse_zfs_list(&sim.ok("zfs", &["list"])).unwrap().len(), datasets.len());
+    assert!(parse_zfs_list(&sample("zfs-list-01.txt")).is_ok());
+
+    sim.ok("zfs", &["create", "zroot/jails/web1"]);
+    let web1 = parse_zfs_list(&sim.ok("zfs", &["list", "-Hp", "zroot/jails/web1"])).unwrap();
+    assert_eq!((web1.len(), web1[0].mountpoint.as_deref()), (1, Some("/usr/jails/web1")));
+    let (code, _, err) = sim.run("zfs", &["destroy", "zroot/jails"]);
+    assert!(code == 1 && err.starts_with("cannot destroy 'zroot/jails': filesystem has children"), "{err}");
+    sim.ok("zfs", &["destroy", "zroot/jails/web1"]);
+    let (code, _, err) = sim.run("zfs", &["list", "zroot/jails/web1"]);
+    assert_eq!((code, err.as_str()), (1, "cannot open 'zroot/jails/web1': dataset does not exist\n"));
+
+    let pools = parse_zpool_list(&sim.ok("zpool", &["list", "-Hp"])).unwrap();
+    assert_eq!((pools[0].name.as_str(), pools[0].health.as_deref()), ("zroot", Some("ONLINE")));
+    assert_eq!(pools[0].size.as_ref().unwrap().exact, Some(107374182400));
+    assert_eq!(pools[0].cap.as_ref().unwrap().exact, Some(13));
+    assert_eq!(parse_zpool_list(&sim.ok("zpool", &["list"])).unwrap()[0].health.as_deref(), Some("ONLINE"));
+    assert!(parse_zpool_list(&sample("zpool-list-01.txt")).is_ok());
+}
+
+#[test]
+fn sockstat_lists_the_listening_services() {
+    use warden_freebsd::sockstat::parse_sockstat;
+    let sim = Sim::new();
+    for s in ["sshd", "nginx"] {
+        sim.ok("service", &[s, "onestart"]);
+    }
+    sim.write("etc/jail.conf", "web1 { path = /jails/web1; ip4.addr = 10.0.0.5; ip6.addr = 2001:db8::5; }\n");
+    sim.ok("jail", &["-c", "web1"]);
+    sim.write("jails/web1/ports", "redis 6380 tcp\n");
+    sim.write("jails/web1/services", "/etc/rc.d/sshd\n/usr/local/etc/rc.d/redis\n");
+    sim.ok("service", &["-j", "web1", "redis", "onestart"]);
+
+    let out = sim.ok("sockstat", &["-4l"]);
+    assert!(out.starts_with("USER     COMMAND    PID   FD PROTO  LOCAL ADDRESS         FOREIGN ADDRESS\n"), "{out}");
+    let rows = parse_sockstat(&out).unwrap();
+    let v4: Vec<(&str, &str, &str)> =
+        rows.iter().map(|r| (r.command.as_str(), r.proto.as_str(), r.local.as_ref().unwrap().raw.as_str())).collect();
+    assert_eq!(
+        v4,
+        [
+            ("nginx", "tcp4", "*:80"),
+            ("nginx", "tcp4", "*:443"),
+            ("sshd", "tcp4", "*:22"),
+            ("redis-server", "tcp4", "10.0.0.5:6380")
+        ]
+    );
+    assert_eq!(rows[3].user, "redis");
+    assert!(rows.iter().all(|r| r.pid.is_some() && r.foreign.as_ref().unwrap().raw == "*:*"));
+    let v6 = parse_sockstat(&sim.ok("sockstat", &["-6l"])).unwrap();
+    let jail = v6.iter().find(|r| r.command == "redis-server").unwrap().local.clone().unwrap();
+    assert_eq!((jail.host.as_str(), jail.port), ("2001:db8::5", Some(6380)));
+    assert_eq!(parse_sockstat(&sim.ok("sockstat", &["-4l", "-j", "web1"])).unwrap().len(), 1);
+    assert!(parse_sockstat(&sample("sockstat-4l-01.txt")).is_ok());
+}
+
+#[test]
+fn jls_prints_parameters_and_names() {
+    use warden_freebsd::jls::{parse_jls, parse_jls_json, parse_jls_params, JlsValue};
+    let sim = Sim::empty();
+    sim.write(
+        "etc/jail.conf",
+        "web1 { host.hostname = web1.example.org; path = /jails/web1; ip4.addr = 10.0.0.5, 10.0.0.6; persist; }\n",
+    );
+    sim.ok("jail", &["-c", "web1"]);
+
+    let jails = parse_jls_params(&sim.ok("jls", &["-n"])).unwrap();
+    let web1 = &jails[0];
+    assert_eq!(web1.get("name"), Some(&JlsValue::Text("web1".into())));
+    assert_eq!(web1.get("jid"), Some(&JlsValue::Text("1".into())));
+    assert_eq!(web1.get("host.hostname"), Some(&JlsValue::Text("web1.example.org".into())));
+    assert_eq!(web1.get("ip4.addr"), Some(&JlsValue::List(vec!["10.0.0.5".into(), "10.0.0.6".into()])));
+    assert_eq!(web1.get("ip6.addr"), Some(&JlsValue::List(Vec::new())));
+    assert_eq!((web1.get("persist"), web1.get("dying")), (Some(&JlsValue::Bool(true)), Some(&JlsValue::Bool(false))));
+    assert_eq!(web1.get("env"), Some(&JlsValue::Text(String::new())));
+    assert!(parse_jls_params(&sample("jls-n-01.txt")).is_ok());
+    assert_eq!(sim.ok("jls", &["-nj", "web1", "name", "persist"]), "name=web1 persist\n");
+    let (code, _, err) = sim.run("jls", &["-n", "nosuchparam"]);
+    assert_eq!((code, err.as_str()), (1, "jls: unknown parameter: nosuchparam\n"));
+
+    let json = parse_jls_json(&sim.ok("jls", &["--libxo", "json", "-d", "-n"])).unwrap();
+    assert_eq!((json.jails[0].jid, json.jails[0].hostname.as_deref()), (Some(1), Some("web1.example.org")));
+    assert_eq!(json.jails[0].ipv4, ["10.0.0.5", "10.0.0.6"]);
+
+    let named = parse_jls(&sim.ok("jls", &["-N"])).unwrap();
+    assert_eq!((named[0].name.as_deref(), named[0].ip4.as_deref()), (Some("web1"), Some("10.0.0.5")));
+    let one = parse_jls(&sim.ok("jls", &["-j", "1"])).unwrap();
+    assert_eq!((one.len(), one[0].jid), (1, Some(1)));
+}
+
+#[test]
+fn ezjail_zfs_jails_get_their_dataset() {
+    use warden_freebsd::ezjail::{parse_ezjail_list, EzjailKind};
+    use warden_freebsd::zfs::parse_zfs_list;
+    let sim = Sim::with_managers("ezjail");
+    sim.write("ezjail.conf", "ezjail_use_zfs_for_jails=\"YES\"\n");
+    sim.ok("ezjail-admin", &["create", "web1", "em0|10.0.0.5"]);
+    let jails = parse_ezjail_list(&sim.ok("ezjail-admin", &["list"])).unwrap();
+    assert_eq!((jails[0].status.as_str(), jails[0].kind), ("ZS", EzjailKind::Zfs));
+    let names = || -> Vec<String> {
+        parse_zfs_list(&sim.ok("zfs", &["list", "-H", "-p", "-r", "zroot/jails"]))
+            .unwrap()
+            .into_iter()
+            .map(|d| d.name)
+            .collect()
+    };
+    assert_eq!(names(), ["zroot/jails", "zroot/jails/web1"]);
+    sim.ok("ezjail-admin", &["delete", "-w", "web1"]);
+    assert_eq!(names(), ["zroot/jails"]);
 }

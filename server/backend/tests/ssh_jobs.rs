@@ -14,9 +14,16 @@
 //! | 26     | secrets not in ps / audit                 |
 //! | 27     | per-host lock of mutating jobs            |
 //! | 28     | job time limit                            |
+//! | 29     | many commands at once, no output lost     |
 //! | 31–40  | unreachable during the partial outage     |
+//! | 41–46  | FreeBSD discovery and actions (freebsd.rs)|
 
 mod common;
+#[path = "ssh_jobs/freebsd.rs"]
+mod freebsd;
+use freebsd::{
+    a_start_that_exits_0_but_does_nothing_fails, ezjail_and_bastille_hosts_end_to_end, hostile_names_are_only_text,
+};
 
 use common::{add, audit, Backend};
 use std::path::{Path, PathBuf};
@@ -35,7 +42,7 @@ use warden_domain::inventory::HostForm;
 use warden_domain::jobs::{JobDetail, JobKind, JobState};
 use warden_domain::Role;
 
-const HOSTS: u32 = 40;
+const HOSTS: u32 = 46;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -176,6 +183,8 @@ fn pgrep(needle: &str) -> bool {
     Command::new("pgrep").args(["-f", needle]).output().map(|o| o.status.success()).unwrap_or(false)
 }
 
+on_both!(ezjail_and_bastille_hosts_end_to_end);
+
 macro_rules! on_sqlite {
     ($($name:ident),+ $(,)?) => {$(
         mod $name {
@@ -199,6 +208,8 @@ on_sqlite!(
     secrets_stay_out_of_ps_and_audit,
     one_mutating_job_per_host_at_a_time,
     time_limit_stops_the_remote_process,
+    a_start_that_exits_0_but_does_nothing_fails,
+    hostile_names_are_only_text,
 );
 
 async fn happy_path_on_three_hosts(db: Db) {
@@ -442,4 +453,50 @@ async fn time_limit_stops_the_remote_process(db: Db) {
             .await,
     );
     assert_eq!(common::fields(&e2), ["timeout_seconds"]);
+}
+
+on_sqlite!(many_commands_at_once_lose_no_output);
+
+/// Twelve commands at once on one session, twenty times: every line of
+/// every output arrives (OpenSSH's master used to drop output it had not
+/// yet written when the exit status came first; see the executor's WRAPPER),
+/// including an empty line and a last line without a newline.
+async fn many_commands_at_once_lose_no_output(db: Db) {
+    use warden_backend::ssh::{pinned_key, CommandSpec, HostTarget};
+    let e = env_with(db, fast_retry(), false).await;
+    let id = e.host(29, true).await;
+    let key = pinned_key(&e.db, id).await.unwrap().unwrap();
+    let config = ExecutorConfig {
+        connect_timeout: Duration::from_secs(2),
+        keepalive: Duration::from_secs(1),
+        ..Default::default()
+    };
+    let executor = SshExecutor::new(e._runtime.clone(), config);
+    let target = HostTarget {
+        host_id: id,
+        address: addr(29).parse().unwrap(),
+        port: warden_domain::SshPort::try_from(22i64).unwrap(),
+        user: "root".parse().unwrap(),
+    };
+    let command = CommandSpec::new("printf").arg("a\\n\\nc");
+    for round in 0..20 {
+        let runs = (0..12).map(|_| async {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let (_keep, mut stop) = tokio::sync::watch::channel(None);
+            let outcome = executor.run(&target, &key, &command, &tx, &mut stop).await.expect("run");
+            drop(tx);
+            let mut lines = Vec::new();
+            while let Some((_, line)) = rx.recv().await {
+                lines.push(line);
+            }
+            (outcome.exit_code, lines)
+        });
+        for (code, lines) in futures::future::join_all(runs).await {
+            assert_eq!(
+                (code, lines),
+                (Some(0), vec!["a".to_string(), String::new(), "c".to_string()]),
+                "round {round}"
+            );
+        }
+    }
 }

@@ -98,10 +98,12 @@ pub enum Permission {
     AuditRead,
     UserAdmin,
     HostKeyApprove,
+    /// Take a jail found on a host under Warden's management.
+    JailAdopt,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::InventoryRead,
         Permission::InventoryWrite,
         Permission::JailControl,
@@ -111,6 +113,7 @@ impl Permission {
         Permission::AuditRead,
         Permission::UserAdmin,
         Permission::HostKeyApprove,
+        Permission::JailAdopt,
     ];
 }
 

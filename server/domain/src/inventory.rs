@@ -9,7 +9,7 @@ use std::str::FromStr;
 mod forms;
 mod listing;
 pub use forms::{GroupForm, HostForm, JailForm, ServiceForm};
-pub use listing::{ListPage, ListQuery, SortDir};
+pub use listing::{encode_query_value, ListPage, ListQuery, SortDir};
 
 /// Which tool owns a jail on its host. Actions go through that tool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -152,6 +152,10 @@ pub struct HostDetail {
     pub jails: Vec<JailSummary>,
     /// Services on the host itself (not in a jail).
     pub services: Vec<ServiceSummary>,
+    /// When a discovery last read the host.
+    pub discovered_at: Option<i64>,
+    /// What that discovery found different from the inventory.
+    pub drift: Vec<crate::jobs::DriftItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -19,10 +19,24 @@ pub enum JobKind {
     Wait,
     /// Touches no host. Measures the queue itself (benchmarks).
     Noop,
+    /// Reads a host's facts, jails, services and ports into the inventory
+    /// and reports drift. Read-only on the host.
+    Discover,
+    /// One action on a jail or service (start, stop, create, install…),
+    /// through the jail's manager, verified on the host afterwards. Its
+    /// parameters hold the intent; its title says what it does.
+    Action,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] = [JobKind::CheckConnection, JobKind::CollectFacts, JobKind::Wait, JobKind::Noop];
+    pub const ALL: [JobKind; 6] = [
+        JobKind::CheckConnection,
+        JobKind::CollectFacts,
+        JobKind::Discover,
+        JobKind::Action,
+        JobKind::Wait,
+        JobKind::Noop,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -30,6 +44,8 @@ impl JobKind {
             JobKind::CollectFacts => "collect_facts",
             JobKind::Wait => "wait",
             JobKind::Noop => "noop",
+            JobKind::Discover => "discover",
+            JobKind::Action => "action",
         }
     }
 
@@ -40,13 +56,15 @@ impl JobKind {
             JobKind::CollectFacts => "Collect facts",
             JobKind::Wait => "Wait",
             JobKind::Noop => "No-op",
+            JobKind::Discover => "Discover",
+            JobKind::Action => "Action",
         }
     }
 
     /// Safe to run again after an interruption whose outcome is unknown: it
     /// only reads. Interrupted jobs of other kinds are never re-run.
     pub fn idempotent(self) -> bool {
-        matches!(self, JobKind::CheckConnection | JobKind::CollectFacts | JobKind::Noop)
+        matches!(self, JobKind::CheckConnection | JobKind::CollectFacts | JobKind::Discover | JobKind::Noop)
     }
 
     /// Its commands only read and do not depend on each other: they run at
@@ -57,7 +75,7 @@ impl JobKind {
 
     /// Changes its hosts: at most one such job per host at a time.
     pub fn mutates(self) -> bool {
-        matches!(self, JobKind::Wait)
+        matches!(self, JobKind::Wait | JobKind::Action)
     }
 }
 
@@ -162,6 +180,8 @@ impl fmt::Display for JobState {
 pub struct JobSummary {
     pub id: i64,
     pub kind: JobKind,
+    /// What the job does ("Restart jail web1"); empty for kinds whose label says it.
+    pub title: String,
     pub state: JobState,
     pub summary: String,
     pub created_by: String,
@@ -197,6 +217,27 @@ pub struct JobDetail {
     pub targets: Vec<JobTarget>,
     /// May the viewer cancel it (and is it still running or queued)?
     pub can_cancel: bool,
+    /// For actions: the plan shown before it ran (as stored with the job).
+    pub plan: Option<ActionPlan>,
+}
+
+/// An action's plan as the form and the job page show it: the exact
+/// commands, on which host, as which user, and what will change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ActionPlan {
+    pub title: String,
+    /// The page of what the action is about (`/jails/7`), and its name
+    /// ("jail web1"), for the way back from the job.
+    pub subject_path: String,
+    pub subject: String,
+    pub host: String,
+    pub user: String,
+    /// Run in order; each must succeed.
+    pub commands: Vec<String>,
+    /// Read-only checks run afterwards to confirm the result.
+    pub checks: Vec<String>,
+    pub changes: Vec<String>,
 }
 
 /// Which stream an output line came from. `Info` lines are Warden's own
@@ -305,4 +346,44 @@ mod tests {
         assert!(!JobKind::Wait.idempotent());
         assert!(JobKind::Wait.mutates() && !JobKind::CheckConnection.mutates());
     }
+}
+
+/// An action as its form sends it (browser form or server function). The
+/// back end validates every field and builds the typed intent from the
+/// inventory; nothing here reaches a command as is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ActionForm {
+    /// `jail`, `service`, or `host` (create a jail on it).
+    pub target: String,
+    /// The jail's, service's or host's id.
+    pub id: i64,
+    /// jail: start | stop | restart | destroy | install; service: start |
+    /// stop | restart | enable | disable; host: create.
+    pub op: String,
+    /// install: package names separated by spaces or commas.
+    pub packages: String,
+    /// destroy: the jail's name typed again.
+    pub confirm: String,
+    /// create: ezjail | bastille, the new jail's name, `[iface|]ip[/prefix]`,
+    /// a release (Bastille) or a flavour (ezjail).
+    pub manager: String,
+    pub name: String,
+    pub address: String,
+    pub release: String,
+    pub flavour: String,
+}
+
+/// A difference the last discovery found between the inventory and the host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftItem {
+    /// `jail` or `service`.
+    pub subject: String,
+    /// As the host reported it (shown as text, never used in a command).
+    pub name: String,
+    /// `new`, `gone` or `changed`.
+    pub change: String,
+    pub detail: String,
+    pub found_at: i64,
+    pub job_id: Option<i64>,
 }

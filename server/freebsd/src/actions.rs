@@ -3,13 +3,17 @@
 //! reported by a host never reach a builder unvalidated), every command a
 //! [`crate::CommandSpec`] whose arguments the SSH layer quotes one by one.
 
+mod check;
 mod discovery;
 mod inside;
 mod lifecycle;
+mod plan;
 
+pub use check::{Check, CheckRun};
 pub use discovery::{discovery_commands, facts_commands, jail_jid};
-pub use inside::{pkg_install, service_enable, service_op, Place, ServiceOp};
+pub use inside::{pkg_install, service_enable, service_list, service_op, Place, ServiceOp};
 pub use lifecycle::{bastille_create, destroy, ezjail_create, jail_op, JailAddress, JailOp, Release};
+pub use plan::{new_services, Intent, Plan, ServiceAction};
 
 /// An intent the jail's manager cannot carry out through Warden.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

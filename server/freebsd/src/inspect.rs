@@ -20,6 +20,8 @@ pub enum Format {
     EzjailList,
     BastilleList,
     IocageList,
+    /// `jail -e` with a TAB separator (what discovery asks).
+    JailE,
     ServiceE,
     SysrcA,
     PkgInfo,
@@ -32,7 +34,7 @@ pub enum Format {
 
 impl Format {
     /// All formats, in the order they are listed in help text.
-    pub const ALL: [Format; 15] = [
+    pub const ALL: [Format; 16] = [
         Format::Jls,
         Format::JlsV,
         Format::JlsN,
@@ -40,6 +42,7 @@ impl Format {
         Format::EzjailList,
         Format::BastilleList,
         Format::IocageList,
+        Format::JailE,
         Format::ServiceE,
         Format::SysrcA,
         Format::PkgInfo,
@@ -60,6 +63,7 @@ impl Format {
             Format::EzjailList => "ezjail-list",
             Format::BastilleList => "bastille-list",
             Format::IocageList => "iocage-list",
+            Format::JailE => "jail-e",
             Format::ServiceE => "service-e",
             Format::SysrcA => "sysrc-a",
             Format::PkgInfo => "pkg-info",
@@ -100,6 +104,7 @@ pub fn parse_to_json(format: Format, input: &str) -> Result<Value, ParseError> {
         Format::EzjailList => to_json(crate::ezjail::parse_ezjail_list(input)?),
         Format::BastilleList => to_json(crate::bastille::parse_bastille_list(input)?),
         Format::IocageList => to_json(crate::iocage::parse_iocage_list(input)?),
+        Format::JailE => to_json(crate::jail_exhibit::parse_jail_exhibit(input, crate::jail_exhibit::SEPARATOR)?),
         Format::ServiceE => to_json(crate::service::parse_service_enabled(input)?),
         Format::SysrcA => to_json(crate::sysrc::parse_sysrc_vars(input)?),
         Format::PkgInfo => to_json(crate::pkg::parse_pkg_info(input)?),

@@ -53,6 +53,7 @@ const FRAGMENTS: &[&str] = &[
     "| None | jäil   |",
     "| 1 | x |",
     "None\tweb\toff\tdown\tjail\t14.3-RELEASE\tem0|10.0.0.1/24\t-\t-\tno",
+    "name=web\thost.hostname=web.example\tip4.addr=em0|10.0.0.1/24,lo1|::1\tpersist",
     "/etc/rc.d/sshd",
     "sshd is running as pid 12 13.",
     "memcached_flags: -l 1.2.3.4: x",

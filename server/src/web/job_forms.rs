@@ -27,7 +27,7 @@ pub async fn start(
         .iter()
         .find(|(k, _)| k == "kind")
         .and_then(|(_, v)| v.parse::<JobKind>().ok())
-        .filter(|k| matches!(k, JobKind::CheckConnection | JobKind::CollectFacts));
+        .filter(|k| matches!(k, JobKind::CheckConnection | JobKind::CollectFacts | JobKind::Discover));
     let back = pairs
         .iter()
         .find(|(k, _)| k == "back")

@@ -244,11 +244,12 @@ pub async fn get_host(db: &Db, caller: &Caller, id: i64) -> Result<HostDetail> {
     let mut host = host_from_row(&row)?;
     authorize_object(db, caller, Permission::InventoryRead, host.group.as_ref().map(|g| g.id)).await?;
     host.tags = tags_of(pool, TagKind::Host, &[id]).await?.remove(&id).unwrap_or_default();
-    let extra =
-        sqlx::query("SELECT notes, cpus, memory_bytes, zfs_pools, created_at, updated_at FROM hosts WHERE id = $1")
-            .bind(id)
-            .fetch_one(pool)
-            .await?;
+    let extra = sqlx::query(
+        "SELECT notes, cpus, memory_bytes, zfs_pools, created_at, updated_at, discovered_at FROM hosts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
     let jail_rows =
         sqlx::query(&format!("{JAIL_SELECT} WHERE j.host_id = $1 ORDER BY j.name")).bind(id).fetch_all(pool).await?;
     let mut jails = jail_rows.iter().map(jail_from_row).collect::<Result<Vec<_>>>()?;
@@ -278,5 +279,7 @@ pub async fn get_host(db: &Db, caller: &Caller, id: i64) -> Result<HostDetail> {
         updated_at: extra.try_get("updated_at")?,
         jails,
         services,
+        discovered_at: extra.try_get("discovered_at")?,
+        drift: super::discovered::load_drift(db, id).await?,
     })
 }

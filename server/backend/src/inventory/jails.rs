@@ -295,6 +295,28 @@ pub async fn get_jail(db: &Db, caller: &Caller, id: i64) -> Result<JailDetail> {
     })
 }
 
+/// Takes a jail that discovery found (observed) under Warden's management,
+/// as it is on the host: nothing runs there. Admins only.
+pub async fn adopt_jail(db: &Db, caller: &Caller, id: i64) -> Result<()> {
+    authorize_id(db, caller, Permission::JailAdopt, Object::Jail, id).await?;
+    let mut tx = db.begin_write().await?;
+    let old = load_for_change(&mut tx, caller, id).await?;
+    let managed: i64 =
+        sqlx::query_scalar("SELECT managed FROM jails WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    if managed == 1 {
+        return Err(AppError::Conflict(format!("Jail {} is already managed by Warden.", old.name)).into());
+    }
+    sqlx::query("UPDATE jails SET managed = 1, updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    let changes =
+        Changes::new().field("managed", false, true).field("manager", old.manager.as_str(), old.manager.as_str());
+    commit_audited(tx, db, caller, "jail.adopted", &old.target, changes.into_json()).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

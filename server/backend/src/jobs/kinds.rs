@@ -5,8 +5,9 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::ssh::CommandSpec;
 use warden_domain::jobs::JobKind;
-use warden_freebsd::actions::facts_commands;
-use warden_freebsd::facts::{parse_freebsd_version_ku, parse_sysctl_named, parse_uname, HostSysctls};
+use warden_freebsd::actions::{facts_commands, Check, Intent};
+use warden_freebsd::discover::{host_probes, HostFacts};
+use warden_freebsd::facts::parse_uname;
 
 /// The longest `Wait` accepted: one day.
 pub const MAX_WAIT_SECONDS: u64 = 86_400;
@@ -25,6 +26,15 @@ pub fn commands(kind: JobKind, params: &serde_json::Value) -> Result<Vec<Command
             vec![CommandSpec::new("sleep").arg(seconds.to_string())]
         }
         JobKind::Noop => Vec::new(),
+        // The first round (later rounds depend on its answers).
+        JobKind::Discover => host_probes().into_iter().map(|(_, c)| c).collect(),
+        // The plan's steps and then its checks.
+        JobKind::Action => {
+            let intent: Intent = serde_json::from_value(params.get("intent").cloned().unwrap_or_default())
+                .map_err(|e| format!("The job's action is not valid: {e}"))?;
+            let plan = intent.plan().map_err(|e| e.0)?;
+            plan.steps.into_iter().chain(plan.checks.iter().map(Check::command)).collect()
+        }
     })
 }
 
@@ -72,48 +82,14 @@ pub async fn apply(db: &Db, kind: JobKind, host_id: i64, stdout: &[String]) -> R
             Ok(Ok(facts.summary()))
         }
         JobKind::Wait | JobKind::Noop => Ok(Ok("Done".into())),
-    }
-}
-
-/// The facts Warden keeps about a host.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct HostFacts {
-    release: String,
-    machine: String,
-    cpus: Option<i64>,
-    memory_bytes: Option<i64>,
-}
-
-impl HostFacts {
-    fn summary(&self) -> String {
-        let mut s = format!("FreeBSD {} ({})", self.release, self.machine);
-        if let Some(c) = self.cpus {
-            s.push_str(&format!(", {c} CPUs"));
-        }
-        if let Some(m) = self.memory_bytes {
-            s.push_str(&format!(", {:.1} GiB", m as f64 / (1u64 << 30) as f64));
-        }
-        s
+        // Their runs record their own results (jobs::action_run, discover_run).
+        JobKind::Discover | JobKind::Action => Ok(Ok("Done".into())),
     }
 }
 
 fn parse_facts(stdout: &[String]) -> Result<HostFacts, String> {
     let get = |i: usize| stdout.get(i).map(String::as_str).unwrap_or("");
-    let uname = parse_uname(get(0).trim()).map_err(|e| format!("unexpected output of uname -a: {e}"))?;
-    if uname.sysname != "FreeBSD" {
-        return Err(format!("not a FreeBSD host: uname says {}", uname.sysname));
-    }
-    let versions =
-        parse_freebsd_version_ku(get(1)).map_err(|e| format!("unexpected output of freebsd-version: {e}"))?;
-    let sysctls = parse_sysctl_named(get(2))
-        .map(|entries| HostSysctls::from_entries(&entries))
-        .map_err(|e| format!("unexpected output of sysctl: {e}"))?;
-    Ok(HostFacts {
-        release: versions.userland.version,
-        machine: uname.machine,
-        cpus: sysctls.ncpu.map(i64::from),
-        memory_bytes: sysctls.physmem.and_then(|m| i64::try_from(m).ok()),
-    })
+    HostFacts::read(get(0), get(1), get(2))
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ fn summary_from_row(r: &sqlx::any::AnyRow) -> Result<JobSummary> {
     Ok(JobSummary {
         id: r.try_get("id")?,
         kind: r.try_get::<String, _>("kind")?.parse().unwrap_or(JobKind::Noop),
+        title: r.try_get("title")?,
         state: r.try_get::<String, _>("state")?.parse().unwrap_or(JobState::Failed),
         summary: r.try_get("summary")?,
         created_by: r.try_get("created_by")?,
@@ -49,7 +50,8 @@ fn summary_from_row(r: &sqlx::any::AnyRow) -> Result<JobSummary> {
     })
 }
 
-const SUMMARY_SELECT: &str = "SELECT j.id, j.kind, j.state, j.summary, j.created_by, j.created_at, j.started_at, \
+const SUMMARY_SELECT: &str =
+    "SELECT j.id, j.kind, j.title, j.state, j.summary, j.created_by, j.created_at, j.started_at, \
      j.finished_at, (SELECT COUNT(*) FROM job_targets t WHERE t.job_id = j.id) AS hosts, \
      (SELECT COUNT(*) FROM job_targets t WHERE t.job_id = j.id AND t.state = 'failed') AS hosts_failed FROM jobs j";
 
@@ -98,7 +100,7 @@ pub async fn get_job(db: &Db, caller: &Caller, job_id: i64) -> Result<JobDetail>
     authorize_job(db, caller, job_id, Permission::JobRead).await?;
     let r = sqlx::query(&format!("{SUMMARY_SELECT} WHERE j.id = $1")).bind(job_id).fetch_one(db.pool()).await?;
     let job = summary_from_row(&r)?;
-    let extra = sqlx::query("SELECT attempts, timeout_ms, cancelled_by FROM jobs WHERE id = $1")
+    let extra = sqlx::query("SELECT attempts, timeout_ms, cancelled_by, plan FROM jobs WHERE id = $1")
         .bind(job_id)
         .fetch_one(db.pool())
         .await?;
@@ -136,6 +138,7 @@ pub async fn get_job(db: &Db, caller: &Caller, job_id: i64) -> Result<JobDetail>
         timeout_ms: extra.try_get("timeout_ms")?,
         cancelled_by: extra.try_get("cancelled_by")?,
         targets,
+        plan: extra.try_get::<Option<String>, _>("plan")?.and_then(|p| serde_json::from_str(&p).ok()),
     })
 }
 

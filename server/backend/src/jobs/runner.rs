@@ -2,9 +2,12 @@
 //! commands really run), each host through connect → commands → result, with
 //! retries for transient connect failures only.
 
+use super::action_run::run_action;
+use super::discover_run::run_discovery;
 use super::kinds;
 use super::log::{write_log, LogLine};
 use super::queue::{ClaimedJob, Finished};
+use super::steps::{Halt, On};
 use super::together::run_together;
 use crate::clock::now_ms;
 use crate::db::Db;
@@ -17,7 +20,7 @@ use sqlx::Row;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch};
-use warden_domain::jobs::{JobState, OutputStream};
+use warden_domain::jobs::{JobKind, JobState, OutputStream};
 use warden_domain::{HostAddress, SshPort, SshUser};
 
 /// Capped exponential backoff with jitter, for transient connect failures.
@@ -64,13 +67,13 @@ struct Target {
 }
 
 /// How one host ended.
-struct TargetEnd {
-    state: JobState,
-    message: String,
-    exit_code: Option<i64>,
+pub(crate) struct TargetEnd {
+    pub state: JobState,
+    pub message: String,
+    pub exit_code: Option<i64>,
     fingerprint: Option<String>,
     attempts: i64,
-    exit_codes: Vec<Option<i32>>,
+    pub exit_codes: Vec<Option<i32>>,
 }
 
 impl TargetEnd {
@@ -255,6 +258,19 @@ async fn run_target(
             }
         }
     }
+    // Actions and discovery judge each command's answer themselves.
+    if matches!(job.kind, JobKind::Action | JobKind::Discover) {
+        let on = On { ctx, target: &target, key: &key, position: t.position, log };
+        let result = if job.kind == JobKind::Action {
+            run_action(&on, &job.params, &mut stop, end).await?
+        } else {
+            run_discovery(&on, host_id, job.id, &stop, end).await?
+        };
+        return match result {
+            Ok(end) => Ok(end),
+            Err((end, halt)) => halted(ctx, job, &target, &info, end, halt).await,
+        };
+    }
     // Independent reads run at once (their output is replayed in order);
     // everything else runs one command after the other, streamed live.
     let mut together = if job.kind.independent_commands() {
@@ -325,6 +341,36 @@ async fn run_target(
             end.message = message;
         }
         Err(message) => end.message = message,
+    }
+    Ok(end)
+}
+
+/// How a host ends when its commands were stopped or its connection failed.
+async fn halted(
+    ctx: &RunContext,
+    job: &ClaimedJob,
+    target: &HostTarget,
+    info: &impl Fn(String),
+    mut end: TargetEnd,
+    halt: Halt,
+) -> Result<TargetEnd> {
+    end.exit_codes.push(None);
+    match halt {
+        Halt::Stopped(StopReason::Cancelled) => {
+            end.state = JobState::Cancelled;
+            end.message = "Cancelled; the remote command was stopped".into();
+        }
+        Halt::Stopped(_) => {
+            end.message = format!("Timed out after {} s; the remote command was stopped", job.timeout_ms / 1000);
+        }
+        Halt::Lost(SshFailure::HostKeyChanged) => {
+            block_changed_host(ctx, job, target, info).await?;
+            end.message = capitalise(&SshFailure::HostKeyChanged.to_string());
+        }
+        Halt::Lost(f) => {
+            info(f.to_string());
+            end.message = capitalise(&f.to_string());
+        }
     }
     Ok(end)
 }

@@ -36,6 +36,9 @@ pub async fn start_job(
     if ids.len() > MAX_HOSTS {
         return Err(AppError::field("hosts", format!("Select at most {MAX_HOSTS} hosts.")).into());
     }
+    if kind == JobKind::Action {
+        return Err(AppError::field("kind", "Actions are started from their own forms, with their plan.").into());
+    }
     if kind == JobKind::Noop {
         crate::access::authorize(db, caller, Permission::JobRun, &Scope::Global).await?;
     }
@@ -45,19 +48,51 @@ pub async fn start_job(
         authorize_object(db, caller, Permission::JobRun, *group).await?;
     }
     let timeout_ms = timeout_of(&params)?.as_millis() as i64;
-    let now = now_ms();
     let mut tx = db.begin_write().await?;
+    let job = NewJob { kind, params: &params, title: "", plan: None, timeout_ms };
+    let job_id = enqueue(&mut tx, caller, &job, &hosts).await?;
+    let details = json!({
+        "job_id": job_id,
+        "kind": kind.as_str(),
+        "hosts": hosts.iter().map(|(_, n, _)| n).collect::<Vec<_>>(),
+        "commands": commands.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    commit_audited(tx, db, caller, "job.started", format!("job {job_id}"), details).await?;
+    Ok(job_id)
+}
+
+/// A job about to be queued.
+pub(crate) struct NewJob<'a> {
+    pub kind: JobKind,
+    pub params: &'a serde_json::Value,
+    pub title: &'a str,
+    /// An action's plan (JSON of `ActionPlan`), kept with the job.
+    pub plan: Option<&'a serde_json::Value>,
+    pub timeout_ms: i64,
+}
+
+/// Inserts the job and its hosts (id, name, group) in `tx`; the caller
+/// appends the audit record and commits.
+pub(crate) async fn enqueue(
+    tx: &mut crate::db::Tx,
+    caller: &Caller,
+    job: &NewJob<'_>,
+    hosts: &[(i64, String, Option<i64>)],
+) -> Result<i64> {
+    let now = now_ms();
     let job_id: i64 = sqlx::query(
-        "INSERT INTO jobs (kind, params, state, created_by_id, created_by, created_at, run_after, timeout_ms) \
-         VALUES ($1, $2, 'queued', $3, $4, $5, $5, $6) RETURNING id",
+        "INSERT INTO jobs (kind, params, state, created_by_id, created_by, created_at, run_after, timeout_ms, title, plan) \
+         VALUES ($1, $2, 'queued', $3, $4, $5, $5, $6, $7, $8) RETURNING id",
     )
-    .bind(kind.as_str())
-    .bind(params.to_string())
+    .bind(job.kind.as_str())
+    .bind(job.params.to_string())
     .bind(caller.actor.user_id)
     .bind(&caller.actor.username)
     .bind(now)
-    .bind(timeout_ms)
-    .fetch_one(&mut *tx)
+    .bind(job.timeout_ms)
+    .bind(job.title)
+    .bind(job.plan.map(ToString::to_string))
+    .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
     for (position, (id, name, group)) in hosts.iter().enumerate() {
@@ -70,23 +105,16 @@ pub async fn start_job(
         .bind(*id)
         .bind(name)
         .bind(*group)
-        .bind(kind.mutates().then(|| format!("host:{id}")))
-        .execute(&mut *tx)
+        .bind(job.kind.mutates().then(|| format!("host:{id}")))
+        .execute(&mut **tx)
         .await?;
     }
-    let details = json!({
-        "job_id": job_id,
-        "kind": kind.as_str(),
-        "hosts": hosts.iter().map(|(_, n, _)| n).collect::<Vec<_>>(),
-        "commands": commands.iter().map(ToString::to_string).collect::<Vec<_>>(),
-    });
-    commit_audited(tx, db, caller, "job.started", format!("job {job_id}"), details).await?;
     Ok(job_id)
 }
 
 /// The job's time limit: `timeout_seconds` when given (1 s to 1 day), else
 /// [`DEFAULT_TIMEOUT`] plus what the kind itself waits.
-fn timeout_of(params: &serde_json::Value) -> Result<Duration> {
+pub(crate) fn timeout_of(params: &serde_json::Value) -> Result<Duration> {
     if let Some(t) = params.get("timeout_seconds") {
         return match t.as_u64() {
             Some(s @ 1..=86_400) => Ok(Duration::from_secs(s)),
@@ -97,7 +125,7 @@ fn timeout_of(params: &serde_json::Value) -> Result<Duration> {
     Ok(DEFAULT_TIMEOUT + Duration::from_secs(waits))
 }
 
-async fn load_hosts(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String, Option<i64>)>> {
+pub(crate) async fn load_hosts(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String, Option<i64>)>> {
     let mut hosts: Vec<(i64, String, Option<i64>)> = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");

@@ -40,6 +40,11 @@ pub(crate) async fn run_together(
 }
 
 impl Buffered {
+    /// The held-back lines, in arrival order.
+    pub fn lines(&self) -> &[(OutputStream, String)] {
+        &self.lines
+    }
+
     /// Sends the held-back lines to the job log and returns the stdout text
     /// (the same as the one-by-one path keeps).
     pub fn replay(&self, position: i64, log: &mpsc::UnboundedSender<LogLine>) -> String {

@@ -31,10 +31,23 @@ const MAX_LINE: usize = 16 * 1024;
 const KILL_GRACE: Duration = Duration::from_secs(3);
 /// The first stdout line of every command: its remote process id.
 const PID_MARK: &str = "@@warden-pid ";
-/// Reports its pid (a builtin: no extra process), then replaces itself with
-/// the real command ($0 "$@", same pid), whose words arrive as separate,
-/// quoted arguments. The process group is looked up only to cancel.
-const WRAPPER: &str = "echo \"@@warden-pid $$\"; exec \"$0\" \"$@\"";
+/// The last line on stdout and on stderr, with the command's nonce.
+const END_MARK: &str = "@@warden-end ";
+/// Reports its pid (a builtin: no extra process), runs the real command
+/// ($0 "$@", whose words arrive as separate, quoted arguments), then writes
+/// an end mark with the nonce ($1) to stdout and stderr and exits with the
+/// command's status. The process group is looked up only to cancel.
+///
+/// Why the end marks: with OpenSSH's multiplexing, the master hands the exit
+/// status to the client as soon as it arrives, and closes the command's
+/// output pipes when the client then goes away — output the master had not
+/// yet written into the pipes is lost (seen with a few commands at once on
+/// one session: whole outputs missing, exit 0). So the executor reads both
+/// pipes up to their end marks before it asks for the exit status, and
+/// the output before the marks is complete. A daemon that keeps the pipes
+/// open does not hold the command up: its marks come when the command ends.
+const WRAPPER: &str = "n=$1; shift; echo \"@@warden-pid $$\"; \"$0\" \"$@\"; rc=$?; \
+                       echo; echo \"@@warden-end $n\"; echo >&2; echo \"@@warden-end $n\" >&2; exit $rc";
 
 #[derive(Debug, Clone)]
 pub struct ExecutorConfig {
@@ -225,10 +238,12 @@ async fn run_on(
     out: &OutputSender,
     stop: &mut watch::Receiver<Option<StopReason>>,
 ) -> Result<CommandOutcome, RunError> {
+    let nonce = format!("{:016x}", rand::random::<u64>());
     let mut child = Session::to_command(session.clone(), "sh")
         .arg("-c")
         .arg(WRAPPER)
         .arg(command.program())
+        .arg(&nonce)
         .args(command.arguments())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -240,16 +255,22 @@ async fn run_on(
     let stdout = child.stdout().take().ok_or_else(lost)?;
     let stderr = child.stderr().take().ok_or_else(lost)?;
     let (pid_tx, pid_rx) = tokio::sync::oneshot::channel::<String>();
-    let out_task = tokio::spawn(pump(stdout, OutputStream::Out, out.clone(), Some(pid_tx)));
-    let err_task = tokio::spawn(pump(stderr, OutputStream::Err, out.clone(), None));
+    let end = format!("{END_MARK}{nonce}");
+    let mut out_task = tokio::spawn(pump(stdout, OutputStream::Out, out.clone(), Some(pid_tx), end.clone()));
+    let mut err_task = tokio::spawn(pump(stderr, OutputStream::Err, out.clone(), None, end));
     let mut pid_rx = Some(pid_rx);
     let mut pid: Option<String> = None;
-    let wait = child.wait();
-    tokio::pin!(wait);
+    // Both pipes read to their end marks (or closed: connection lost, or
+    // the command was killed) before the exit status is asked for.
+    let outputs = async {
+        let _ = (&mut out_task).await;
+        let _ = (&mut err_task).await;
+    };
+    tokio::pin!(outputs);
     let mut stopped = None;
-    let status = loop {
+    loop {
         tokio::select! {
-            status = &mut wait => break status,
+            _ = &mut outputs => break,
             got = async { pid_rx.as_mut().expect("polled only while Some").await }, if pid_rx.is_some() => {
                 pid_rx = None;
                 pid = got.ok();
@@ -259,12 +280,19 @@ async fn run_on(
                 if let Some(reason) = reason {
                     stopped = Some(reason);
                     kill_group(session, pid.as_deref(), &mut pid_rx, out).await;
+                    break;
                 }
             }
         }
-    };
-    let _ = out_task.await;
-    let _ = err_task.await;
+    }
+    let status = child.wait().await;
+    if stopped.is_some() {
+        // Killed: the pipes close once the session ends; a daemon holding
+        // them does not keep the job waiting.
+        let _ = tokio::time::timeout(Duration::from_secs(2), &mut outputs).await;
+        out_task.abort();
+        err_task.abort();
+    }
     match (status, stopped) {
         (_, Some(reason)) => Ok(CommandOutcome { exit_code: None, stopped: Some(reason) }),
         (Ok(status), None) => Ok(CommandOutcome { exit_code: status.code(), stopped: None }),
@@ -343,17 +371,23 @@ async fn quiet_status(session: &Session, command: &CommandSpec) -> Result<std::p
 
 /// Reads `stream` line by line (any bytes: invalid UTF-8 is replaced) and
 /// forwards each line. On stdout the first line is the pid mark.
+/// Forwards `stream` line by line until its end mark (`end`) or EOF. The
+/// wrapper writes a newline before the mark, so a last line without one is
+/// kept whole; that extra empty line is not forwarded.
 async fn pump(
     stream: impl AsyncRead + Unpin,
     kind: OutputStream,
     out: OutputSender,
     mut pid: Option<tokio::sync::oneshot::Sender<String>>,
+    end: String,
 ) {
+    let mut held_empty = false;
     let mut reader = BufReader::new(stream);
     let mut buf = Vec::with_capacity(256);
     loop {
         buf.clear();
         match reader.read_until(b'\n', &mut buf).await {
+            // EOF without the end mark: the connection or the command died.
             Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
@@ -368,7 +402,16 @@ async fn pump(
                 continue;
             }
         }
-        if out.send((kind, line)).is_err() {
+        if line == end {
+            break;
+        }
+        // An empty line is held back: it may be the wrapper's newline
+        // before the mark.
+        if held_empty && out.send((kind, String::new())).is_err() {
+            break;
+        }
+        held_empty = line.is_empty();
+        if !held_empty && out.send((kind, line)).is_err() {
             break;
         }
     }

@@ -63,7 +63,7 @@ impl ListQuery {
         let mut parts = Vec::new();
         let mut add = |k: &str, v: &str| {
             if !v.is_empty() {
-                parts.push(format!("{k}={}", encode(v)));
+                parts.push(format!("{k}={}", encode_query_value(v)));
             }
         };
         add("q", &self.q);
@@ -87,7 +87,7 @@ impl ListQuery {
 }
 
 /// Percent-encoding for query-string values (RFC 3986 unreserved kept).
-fn encode(s: &str) -> String {
+pub fn encode_query_value(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

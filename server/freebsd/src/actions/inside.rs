@@ -43,6 +43,11 @@ pub fn service_op(place: &Place, name: &ServiceName, op: ServiceOp) -> CommandSp
     service(place).args([name.as_str(), op.verb()])
 }
 
+/// `service [-j JAIL] -l`: every rc script's name, enabled or not.
+pub fn service_list(place: &Place) -> CommandSpec {
+    service(place).arg("-l")
+}
+
 /// `sysrc [-j JAIL] NAME_enable=YES|NO`. rc variables use `_` where the
 /// service name has `-`.
 pub fn service_enable(place: &Place, name: &ServiceName, enable: bool) -> CommandSpec {

@@ -58,7 +58,9 @@ pub fn jail_op(manager: JailManager, op: JailOp, name: &JailName) -> Result<Comm
 }
 
 /// `[interface|]address[/prefix]`, as ezjail and jail.conf write an address.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Kept in a job's parameters as that text (parsed again when read).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct JailAddress {
     interface: Option<String>,
     ip: IpAddr,
@@ -82,6 +84,43 @@ impl JailAddress {
         }
         Ok(JailAddress { interface: interface.map(str::to_string), ip, prefix })
     }
+
+    /// Reads `[interface|]address[/prefix]` (`em0|192.0.2.10/24`, `10.0.0.5`).
+    pub fn parse(text: &str) -> Result<JailAddress, Unsupported> {
+        let text = text.trim();
+        let (interface, rest) = match text.split_once('|') {
+            Some((i, rest)) => (Some(i), rest),
+            None => (None, text),
+        };
+        let (ip, prefix) = match rest.split_once('/') {
+            Some((ip, p)) => {
+                let p = p.parse::<u8>().map_err(|_| Unsupported(format!("{p:?} is not a prefix length like 24.")))?;
+                (ip, Some(p))
+            }
+            None => (rest, None),
+        };
+        let ip = ip
+            .parse::<IpAddr>()
+            .map_err(|_| Unsupported(format!("{ip:?} is not an IPv4 or IPv6 address like 192.0.2.10.")))?;
+        JailAddress::new(interface, ip, prefix)
+    }
+
+    pub fn ip(&self) -> IpAddr {
+        self.ip
+    }
+}
+
+impl TryFrom<String> for JailAddress {
+    type Error = Unsupported;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        JailAddress::parse(&s)
+    }
+}
+
+impl From<JailAddress> for String {
+    fn from(a: JailAddress) -> String {
+        a.to_string()
+    }
 }
 
 impl fmt::Display for JailAddress {
@@ -98,7 +137,8 @@ impl fmt::Display for JailAddress {
 }
 
 /// A FreeBSD release to build a jail from (`14.3-RELEASE`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Release(String);
 
 impl Release {
@@ -107,6 +147,23 @@ impl Release {
             Some(r) if r.version == s.trim() && r.patch.is_none() => Ok(Release(r.version)),
             _ => Err(Unsupported(format!("{s:?} is not a release like 14.3-RELEASE."))),
         }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Release {
+    type Error = Unsupported;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Release::parse(&s)
+    }
+}
+
+impl From<Release> for String {
+    fn from(r: Release) -> String {
+        r.0
     }
 }
 
@@ -204,5 +261,10 @@ mod tests {
         assert!(JailAddress::new(Some("em0;x"), "10.0.0.1".parse().unwrap(), None).is_err());
         assert!(JailAddress::new(None, "10.0.0.1".parse().unwrap(), Some(33)).is_err());
         assert!(JailAddress::new(None, "2001:db8::1".parse().unwrap(), Some(64)).is_ok());
+        assert_eq!(JailAddress::parse("em0|192.0.2.10/24").unwrap().to_string(), "em0|192.0.2.10/24");
+        assert_eq!(JailAddress::parse(" 2001:db8::5 ").unwrap().to_string(), "2001:db8::5");
+        for bad in ["", "em0|", "10.0.0.1/x", "10.0.0.1; reboot", "em 0|10.0.0.1", "10.0.0.256"] {
+            assert!(JailAddress::parse(bad).is_err(), "{bad:?}");
+        }
     }
 }
