@@ -6,6 +6,10 @@
 ALTER TABLE jobs ADD COLUMN title TEXT NOT NULL DEFAULT '';
 ALTER TABLE jobs ADD COLUMN plan TEXT;
 
+-- The ZFS dataset of a jail.conf jail Warden created (its root, cloned from
+-- a release template); NULL for every other jail. Destroy removes only this.
+ALTER TABLE jails ADD COLUMN dataset TEXT;
+
 -- When a discovery last read the host.
 ALTER TABLE hosts ADD COLUMN discovered_at INTEGER;
 

@@ -133,6 +133,7 @@ fn input_form(form: &ActionForm, error: &dyn Fn(&str) -> Option<String>) -> impl
                 <select id="field-manager" name="manager" required=true>
                     <option value="ezjail" selected=manager == "ezjail">"ezjail"</option>
                     <option value="bastille" selected=manager == "bastille">"Bastille"</option>
+                    <option value="jailconf" selected=manager == "jailconf">"jail.conf (a ZFS clone of a release template)"</option>
                 </select>
                 {error("manager").map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
             </div>
@@ -140,8 +141,8 @@ fn input_form(form: &ActionForm, error: &dyn Fn(&str) -> Option<String>) -> impl
                 hint="Letters, digits, '_' or '-', e.g. web3" required=true autofocus=true/>
             <TextField name="address" label="Address" value=form.address.clone() error=error("address")
                 hint="The jail's IP address, optionally with its interface and prefix: em0|192.0.2.10/24"/>
-            <TextField name="release" label="Release (Bastille)" value=form.release.clone() error=error("release")
-                hint="A release bootstrapped on the host, e.g. 14.3-RELEASE; leave empty for ezjail"/>
+            <TextField name="release" label="Release (Bastille, jail.conf)" value=form.release.clone() error=error("release")
+                hint="Bastille: a release bootstrapped on the host; jail.conf: the release of the template POOL/jails/templates/RELEASE@base. E.g. 14.3-RELEASE; leave empty for ezjail"/>
             <TextField name="flavour" label="Flavour (ezjail, optional)" value=form.flavour.clone() error=error("flavour")/>
         }
         .into_any()

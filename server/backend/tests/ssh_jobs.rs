@@ -16,7 +16,7 @@
 //! | 28     | job time limit                            |
 //! | 29     | many commands at once, no output lost     |
 //! | 31–40  | unreachable during the partial outage     |
-//! | 41–46  | FreeBSD discovery and actions (freebsd.rs)|
+//! | 41–48  | FreeBSD discovery and actions (freebsd.rs)|
 
 mod common;
 #[path = "ssh_jobs/freebsd.rs"]
@@ -42,7 +42,7 @@ use warden_domain::inventory::HostForm;
 use warden_domain::jobs::{JobDetail, JobKind, JobState};
 use warden_domain::Role;
 
-const HOSTS: u32 = 46;
+const HOSTS: u32 = 48;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

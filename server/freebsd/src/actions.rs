@@ -6,12 +6,14 @@
 mod check;
 mod discovery;
 mod inside;
+mod jailconf;
 mod lifecycle;
 mod plan;
 
 pub use check::{Check, CheckRun};
 pub use discovery::{discovery_commands, facts_commands, jail_jid};
 pub use inside::{pkg_install, service_enable, service_list, service_op, Place, ServiceOp};
+pub use jailconf::{Layout, ZfsPool};
 pub use lifecycle::{bastille_create, destroy, ezjail_create, jail_op, JailAddress, JailOp, Release};
 pub use plan::{new_services, Intent, Plan, ServiceAction};
 

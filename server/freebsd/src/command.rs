@@ -9,17 +9,20 @@
 
 use std::fmt;
 
-/// One command for a host: `program arg…`.
+/// One command for a host: `program arg…`, optionally with text on its
+/// standard input (how a file's content reaches `tee`: never through argv,
+/// never through a shell).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandSpec {
     program: &'static str,
     args: Vec<String>,
+    input: Option<String>,
 }
 
 impl CommandSpec {
     pub fn new(program: &'static str) -> Self {
         debug_assert!(program.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)));
-        CommandSpec { program, args: Vec::new() }
+        CommandSpec { program, args: Vec::new(), input: None }
     }
 
     /// Adds one argument. Pass validated names (`JailName`, …) or constants;
@@ -38,6 +41,16 @@ impl CommandSpec {
         self
     }
 
+    /// Text for the command's standard input (otherwise it reads nothing).
+    pub fn input(mut self, text: impl Into<String>) -> Self {
+        self.input = Some(text.into());
+        self
+    }
+
+    pub fn stdin(&self) -> Option<&str> {
+        self.input.as_deref()
+    }
+
     pub fn program(&self) -> &'static str {
         self.program
     }
@@ -54,6 +67,14 @@ impl fmt::Display for CommandSpec {
         f.write_str(self.program)?;
         for a in &self.args {
             write!(f, " {}", shell_quote(a))?;
+        }
+        // Input shown as the here-document an admin would type.
+        if let Some(text) = &self.input {
+            write!(f, " <<'EOF'\n{text}")?;
+            if !text.ends_with('\n') {
+                f.write_str("\n")?;
+            }
+            f.write_str("EOF")?;
         }
         Ok(())
     }
@@ -78,5 +99,8 @@ mod tests {
         let c = CommandSpec::new("sysctl").arg("hw.ncpu").arg("a b").arg("it's").arg("$(reboot)").arg("");
         assert_eq!(c.to_string(), r#"sysctl hw.ncpu 'a b' 'it'\''s' '$(reboot)' ''"#);
         assert_eq!(c.arguments().len(), 5);
+        let tee = CommandSpec::new("tee").arg("/etc/jail.conf.d/a.conf").input("a {\n}\n");
+        assert_eq!(tee.to_string(), "tee /etc/jail.conf.d/a.conf <<'EOF'\na {\n}\nEOF");
+        assert_eq!(tee.stdin(), Some("a {\n}\n"));
     }
 }

@@ -16,7 +16,7 @@ use warden_domain::inventory::JailManager;
 use warden_domain::jobs::{ActionForm, ActionPlan, JobKind};
 use warden_domain::{AppError, JailName, PackageName, Permission, ServiceName};
 use warden_freebsd::actions::{Intent, ServiceAction};
-use warden_freebsd::actions::{JailAddress, Release};
+use warden_freebsd::actions::{JailAddress, Release, ZfsPool};
 
 /// An action resolved against the inventory.
 struct Resolved {
@@ -70,6 +70,8 @@ struct JailRow {
     id: i64,
     name: String,
     manager: JailManager,
+    /// jail.conf jails Warden created: their ZFS dataset.
+    dataset: Option<String>,
     managed: bool,
     running: bool,
     host: (i64, String, Option<i64>),
@@ -78,7 +80,7 @@ struct JailRow {
 
 async fn load_jail(db: &Db, jail_id: i64) -> Result<JailRow> {
     let r = sqlx::query(
-        "SELECT j.id, j.name, j.manager, j.managed, j.state, h.id AS host_id, h.name AS host_name, h.group_id, \
+        "SELECT j.id, j.name, j.manager, j.managed, j.state, j.dataset, h.id AS host_id, h.name AS host_name, h.group_id, \
          h.ssh_user FROM jails j JOIN hosts h ON h.id = j.host_id WHERE j.id = $1",
     )
     .bind(jail_id)
@@ -89,6 +91,7 @@ async fn load_jail(db: &Db, jail_id: i64) -> Result<JailRow> {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
         manager: r.try_get::<String, _>("manager")?.parse().unwrap_or(JailManager::Unmanaged),
+        dataset: r.try_get("dataset")?,
         managed: r.try_get::<i64, _>("managed")? == 1,
         running: r.try_get::<String, _>("state")? == "running",
         host: (r.try_get("host_id")?, r.try_get("host_name")?, r.try_get("group_id")?),
@@ -136,7 +139,12 @@ async fn resolve_jail(db: &Db, caller: &Caller, form: &ActionForm) -> Result<Res
             if form.confirm.trim() != name.as_str() {
                 return Err(AppError::field("confirm", format!("Type the jail's name, {name}, to confirm.")).into());
             }
-            Intent::JailDestroy { jail: name, manager, stop_first: jail.running }
+            // Only the dataset Warden made for this jail, by its own layout.
+            let pool = jail.dataset.as_deref().and_then(|d| {
+                let (pool, rest) = d.split_once('/')?;
+                (rest == format!("jails/containers/{name}")).then(|| ZfsPool::parse(pool).ok()).flatten()
+            });
+            Intent::JailDestroy { jail: name, manager, stop_first: jail.running, pool }
         }
         "install" => {
             let mut packages = Vec::new();
@@ -184,7 +192,7 @@ async fn resolve_service(db: &Db, caller: &Caller, form: &ActionForm) -> Result<
 }
 
 async fn resolve_create(db: &Db, caller: &Caller, form: &ActionForm) -> Result<Resolved> {
-    let r = sqlx::query("SELECT id, name, group_id, ssh_user FROM hosts WHERE id = $1")
+    let r = sqlx::query("SELECT id, name, group_id, ssh_user, zfs_pools FROM hosts WHERE id = $1")
         .bind(form.id)
         .fetch_optional(db.pool())
         .await?
@@ -192,13 +200,19 @@ async fn resolve_create(db: &Db, caller: &Caller, form: &ActionForm) -> Result<R
     let host = (r.try_get("id")?, r.try_get::<String, _>("name")?, r.try_get("group_id")?);
     authorize_object(db, caller, Permission::JailControl, host.2).await?;
     let user: String = r.try_get("ssh_user")?;
+    // jail.conf jails go on the first pool discovery found (the installer's
+    // zroot when the host was not discovered yet); the plan names it.
+    let pools: String = r.try_get("zfs_pools")?;
+    let pool = pools.split(',').map(str::trim).find(|p| !p.is_empty()).unwrap_or("zroot");
+    let pool = ZfsPool::parse(pool).ok();
     let mut errors = warden_domain::FieldErrors::new();
     let mut bad = |field: &str, m: String| errors.entry(field.to_string()).or_default().push(m);
     let manager = match form.manager.as_str() {
         "ezjail" => Some(JailManager::Ezjail),
         "bastille" => Some(JailManager::Bastille),
+        "jailconf" => Some(JailManager::Jailconf),
         _ => {
-            bad("manager", "Choose ezjail or Bastille.".into());
+            bad("manager", "Choose ezjail, Bastille or jail.conf.".into());
             None
         }
     };
@@ -225,13 +239,17 @@ async fn resolve_create(db: &Db, caller: &Caller, form: &ActionForm) -> Result<R
     if manager == Some(JailManager::Bastille) && form.release.trim().is_empty() {
         bad("release", "Bastille builds a jail from a release bootstrapped on the host, like 14.3-RELEASE.".into());
     }
+    if manager == Some(JailManager::Jailconf) && form.release.trim().is_empty() {
+        bad("release", "A jail.conf jail is cloned from the release's template, like 14.3-RELEASE.".into());
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors).into());
     }
     let (Some(manager), Some(jail), Some(address)) = (manager, name, address) else {
         return Err(AppError::field("name", "Fill in every field.").into());
     };
-    finish(Intent::JailCreate { jail, manager, address, release, flavour }, host, &user, None, None)
+    let pool = if manager == JailManager::Jailconf { pool } else { None };
+    finish(Intent::JailCreate { jail, manager, address, release, flavour, pool }, host, &user, None, None)
 }
 
 fn finish(

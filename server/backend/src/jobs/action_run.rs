@@ -11,7 +11,7 @@ use crate::ssh::StopReason;
 use tokio::sync::watch;
 use warden_domain::jobs::JobState;
 use warden_domain::ServiceName;
-use warden_freebsd::actions::{new_services, CheckRun, Intent, ServiceAction};
+use warden_freebsd::actions::{new_services, CheckRun, Intent, Layout, ServiceAction};
 
 /// The ids the job's parameters carry next to the intent.
 fn id(params: &serde_json::Value, key: &str) -> Option<i64> {
@@ -134,12 +134,13 @@ async fn record_result(
         Intent::JailDestroy { .. } => {
             sqlx::query("DELETE FROM jails WHERE id = $1").bind(jail_id).execute(&mut *tx).await?;
         }
-        Intent::JailCreate { jail, manager, address, .. } => {
+        Intent::JailCreate { jail, manager, address, pool, .. } => {
             let ip = address.ip();
             let (v4, v6) = if ip.is_ipv4() { (ip.to_string(), String::new()) } else { (String::new(), ip.to_string()) };
+            let layout = pool.as_ref().map(|pool| Layout { pool, jail });
             sqlx::query(
-                "INSERT INTO jails (host_id, name, manager, managed, jid, ipv4, ipv6, hostname, state, created_at, \
-                 updated_at) VALUES ($1, $2, $3, 1, $4, $5, $6, $2, 'running', $7, $7)",
+                "INSERT INTO jails (host_id, name, manager, managed, jid, ipv4, ipv6, hostname, state, path, dataset, \
+                 created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $5, $6, $2, 'running', $7, $8, $9, $9)",
             )
             .bind(id(params, "host_id"))
             .bind(jail.as_str())
@@ -147,6 +148,8 @@ async fn record_result(
             .bind(jid.map(i64::from))
             .bind(v4)
             .bind(v6)
+            .bind(layout.as_ref().map(Layout::path).unwrap_or_default())
+            .bind(layout.as_ref().map(Layout::dataset))
             .bind(now)
             .execute(&mut *tx)
             .await?;

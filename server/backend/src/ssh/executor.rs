@@ -245,13 +245,23 @@ async fn run_on(
         .arg(command.program())
         .arg(&nonce)
         .args(command.arguments())
-        .stdin(Stdio::null())
+        .stdin(if command.stdin().is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .await
         .map_err(|e| RunError::NotStarted(SshFailure::from_command(&e)))?;
     let lost = || RunError::During(SshFailure::ConnectionLost);
+    if let (Some(text), Some(mut stdin)) = (command.stdin(), child.stdin().take()) {
+        // Written by a task (a large input must not block reading the
+        // output); closing it ends the command's input.
+        let text = text.as_bytes().to_vec();
+        tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let _ = stdin.write_all(&text).await;
+            let _ = stdin.shutdown().await;
+        });
+    }
     let stdout = child.stdout().take().ok_or_else(lost)?;
     let stderr = child.stderr().take().ok_or_else(lost)?;
     let (pid_tx, pid_rx) = tokio::sync::oneshot::channel::<String>();
@@ -369,11 +379,10 @@ async fn quiet_status(session: &Session, command: &CommandSpec) -> Result<std::p
         .await
 }
 
-/// Reads `stream` line by line (any bytes: invalid UTF-8 is replaced) and
-/// forwards each line. On stdout the first line is the pid mark.
-/// Forwards `stream` line by line until its end mark (`end`) or EOF. The
-/// wrapper writes a newline before the mark, so a last line without one is
-/// kept whole; that extra empty line is not forwarded.
+/// Forwards `stream` line by line (any bytes: invalid UTF-8 is replaced)
+/// until its end mark (`end`) or EOF. On stdout the first line is the pid
+/// mark. The wrapper writes a newline before the end mark, so a last line
+/// without one is kept whole; that extra empty line is not forwarded.
 async fn pump(
     stream: impl AsyncRead + Unpin,
     kind: OutputStream,

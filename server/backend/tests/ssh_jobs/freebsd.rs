@@ -8,7 +8,8 @@
 //! | 42   | Bastille: the same                                       |
 //! | 43   | Bastille: a start that exits 0 and leaves the jail down  |
 //! | 44   | names with shell metacharacters and HTML                 |
-//! | 45, 46 | the end-to-end run again on PostgreSQL                 |
+//! | 47   | jail.conf: a ZFS clone of a release template            |
+//! | 45, 46, 48 | the end-to-end run again on PostgreSQL           |
 
 use super::{env, hosts_dir, Env};
 use crate::common::audit;
@@ -31,7 +32,7 @@ fn sim_state(n: u32) -> PathBuf {
     for sub in ["jails", "ezjail", "bastille", "etc", "pkgs"] {
         let _ = std::fs::remove_dir_all(dir.join(sub));
     }
-    for file in ["managers", "broken-jails", "services", "rc.conf"] {
+    for file in ["managers", "broken-jails", "services", "rc.conf", "zfs", "zpools"] {
         let _ = std::fs::remove_file(dir.join(file));
     }
     let _ = std::fs::remove_dir_all(dir.join("run"));
@@ -112,7 +113,8 @@ fn succeeded(d: &JobDetail) {
 async fn life_of_a_jail(e: &Env, host: i64, manager: &str, state: &Path) {
     let (name, address, release) = match manager {
         "ezjail" => ("web1", "lo1|10.1.41.2", ""),
-        _ => ("web2", "10.1.42.2/24", "14.3-RELEASE"),
+        "bastille" => ("web2", "10.1.42.2/24", "14.3-RELEASE"),
+        _ => ("web5", "lo1|10.1.47.2/24", "14.3-RELEASE"),
     };
     // Create: the plan runs through the host's manager and is checked with jls.
     let create = ActionForm {
@@ -129,11 +131,18 @@ async fn life_of_a_jail(e: &Env, host: i64, manager: &str, state: &Path) {
     succeeded(&d);
     let plan = d.plan.clone().expect("the plan is kept with the job");
     assert_eq!(plan.user, "root");
-    assert!(plan.commands[0].starts_with(if manager == "ezjail" {
-        "ezjail-admin create web1"
-    } else {
-        "bastille create web2"
-    }));
+    let first = match manager {
+        "ezjail" => "ezjail-admin create web1",
+        "bastille" => "bastille create web2",
+        _ => "test '!' -e /etc/jail.conf.d/web5.conf",
+    };
+    assert!(plan.commands[0].starts_with(first), "{:?}", plan.commands);
+    if manager == "jailconf" {
+        let clone =
+            "zfs clone -p -o mountpoint=/usr/local/jails/containers/web5 zroot/jails/templates/14.3-RELEASE@base";
+        assert!(plan.commands[1].starts_with(clone), "{:?}", plan.commands);
+        assert!(plan.commands[3].starts_with("tee /etc/jail.conf.d/web5.conf <<'EOF'\nweb5 {"), "{:?}", plan.commands);
+    }
     assert_eq!(plan.checks, [format!("jls -j {name} jid")]);
     let (jail, st, managed, jid) = jail_row(&e.db, host, name).await.expect("the new jail is in the inventory");
     assert_eq!((st.as_str(), managed), ("running", 1));
@@ -184,15 +193,24 @@ async fn life_of_a_jail(e: &Env, host: i64, manager: &str, state: &Path) {
     succeeded(&d);
     assert!(jail_row(&e.db, host, name).await.is_none(), "the jail left the inventory");
     assert!(!state.join("jails").join(name).exists(), "and the host");
+    if manager == "jailconf" {
+        assert!(!state.join("etc/jail.conf.d/web5.conf").exists(), "its file is gone");
+        let list = sim(state, "sysrc", &["-n", "jail_list"]);
+        assert!(!list.contains("web5"), "{list}");
+    }
 }
 
 pub(super) async fn ezjail_and_bastille_hosts_end_to_end(db: Db) {
     // The PostgreSQL run has hosts of its own: both runs go at once.
-    let (n41, n42) = if db.kind() == DbKind::Postgres { (45, 46) } else { (41, 42) };
+    let (n41, n42, n47) = if db.kind() == DbKind::Postgres { (45, 46, 48) } else { (41, 42, 47) };
     let e = env(db).await;
-    let (s41, s42) = (sim_state(n41), sim_state(n42));
+    let (s41, s42, s47) = (sim_state(n41), sim_state(n42), sim_state(n47));
     seed_host(&s41, "ezjail\n");
     seed_host(&s42, "bastille\n");
+    seed_host(&s47, "");
+    // The Handbook's release template for jail.conf jails.
+    sim(&s47, "zfs", &["create", "-p", "zroot/jails/templates/14.3-RELEASE"]);
+    sim(&s47, "zfs", &["snapshot", "zroot/jails/templates/14.3-RELEASE@base"]);
     // Jails an admin made before Warden: one running, one stopped.
     sim(&s41, "ezjail-admin", &["create", "legacy", "lo1|10.1.41.9"]);
     sim(&s41, "ezjail-admin", &["onestart", "legacy"]);
@@ -239,11 +257,14 @@ pub(super) async fn ezjail_and_bastille_hosts_end_to_end(db: Db) {
 
     life_of_a_jail(&e, h41, "ezjail", &s41).await;
     life_of_a_jail(&e, h42, "bastille", &s42).await;
+    let h47 = e.host(n47, true).await;
+    succeeded(&e.discover(&[h47]).await);
+    life_of_a_jail(&e, h47, "jailconf", &s47).await;
 
     // Every action was audited with its plan, and its end with exit codes.
     let started = audit(&e.db, "job.started").await;
     let creates: Vec<_> = started.iter().filter(|a| a.details.contains("\"title\":\"Create jail")).collect();
-    assert_eq!(creates.len(), 2);
+    assert_eq!(creates.len(), 3);
     assert!(creates.iter().any(|a| a.details.contains("ezjail-admin create web1 'lo1|10.1.41.2'")), "{:?}", creates);
     assert!(creates.iter().all(|a| a.details.contains("\"user\":\"root\"") && a.details.contains("jls -j")));
 }

@@ -53,6 +53,9 @@ impl Check {
             Check::JailRunning(j) | Check::JailNotRunning(j) => super::jail_jid(j),
             Check::NotListed { manager: JailManager::Ezjail, .. } => CommandSpec::new("ezjail-admin").arg("list"),
             Check::NotListed { manager: JailManager::Bastille, .. } => CommandSpec::new("bastille").arg("list"),
+            Check::NotListed { manager: JailManager::Jailconf, .. } => {
+                CommandSpec::new("jail").args(["-e", crate::jail_exhibit::SEPARATOR])
+            }
             // Other managers have no list Warden reads; the kernel is asked.
             Check::NotListed { jail, .. } => super::jail_jid(jail),
             Check::ServiceRunning { jail, service } | Check::ServiceNotRunning { jail, service } => {
@@ -83,27 +86,32 @@ impl Check {
             },
             Check::NotListed { manager, jail } => {
                 let listed = match manager {
+                    // No jail.conf at all: jail(8) says so and exits 1.
+                    JailManager::Jailconf if run.output.contains("No such file or directory") => Ok(false),
+                    JailManager::Ezjail | JailManager::Bastille | JailManager::Jailconf if run.exit_code != Some(0) => {
+                        Err(run.output.trim().to_string())
+                    }
                     // An empty list: the manager has no jails left.
-                    JailManager::Ezjail | JailManager::Bastille if run.stdout.trim().is_empty() => Ok(false),
+                    _ if run.stdout.trim().is_empty() => Ok(false),
                     JailManager::Ezjail => crate::ezjail::parse_ezjail_list(run.stdout)
                         .map(|l| l.iter().any(|e| e.hostname.as_deref() == Some(jail.as_str())))
                         .map_err(|e| e.to_string()),
                     JailManager::Bastille => crate::bastille::parse_bastille_list(run.stdout)
                         .map(|l| l.jails.iter().any(|b| b.name.as_deref() == Some(jail.as_str())))
                         .map_err(|e| e.to_string()),
+                    JailManager::Jailconf => {
+                        crate::jail_exhibit::parse_jail_exhibit(run.stdout, crate::jail_exhibit::SEPARATOR)
+                            .map(|l| l.iter().any(|c| c.name == jail.as_str()))
+                            .map_err(|e| e.to_string())
+                    }
+                    // `jls -j NAME jid`: exit 0 while the kernel has it.
                     _ => Ok(run.exit_code == Some(0)),
                 };
                 match listed {
-                    Ok(false)
-                        if run.exit_code == Some(0)
-                            || !matches!(manager, JailManager::Ezjail | JailManager::Bastille) =>
-                    {
-                        Ok(format!("{} no longer lists jail {jail}.", manager.label()))
-                    }
+                    Ok(false) => Ok(format!("{} no longer lists jail {jail}.", manager.label())),
                     Ok(true) => {
                         Err(format!("{} still lists jail {jail}: it was not destroyed.{said}", manager.label()))
                     }
-                    Ok(false) => Err(format!("Could not read the list of {} jails to confirm.", manager.label())),
                     Err(e) => Err(format!("Could not read the list of {} jails to confirm: {e}", manager.label())),
                 }
             }
@@ -204,5 +212,11 @@ mod tests {
         assert!(gone.judge(run(0, list, None)).is_ok());
         let still = Check::NotListed { manager: JailManager::Bastille, jail: "web1".parse().unwrap() };
         assert!(still.judge(run(0, list, None)).unwrap_err().contains("still lists jail web1"));
+        let native = Check::NotListed { manager: JailManager::Jailconf, jail: "web4".parse().unwrap() };
+        assert_eq!(native.command().to_string(), "jail -e '\t'");
+        assert!(native.judge(run(0, "name=web1\tpath=/j\n", None)).is_ok());
+        assert!(native.judge(run(0, "name=web4\tpath=/j\n", None)).is_err());
+        let none = "jail: /etc/jail.conf: No such file or directory\n";
+        assert!(native.judge(CheckRun { exit_code: Some(1), stdout: "", output: none, action_said: None }).is_ok());
     }
 }

@@ -200,7 +200,8 @@ pub fn destroy(manager: JailManager, name: &JailName, bastille_major: u32) -> Re
         JailManager::Bastille => CommandSpec::new("bastille").args(["destroy", n]),
         JailManager::Jailconf => {
             return Err(Unsupported(
-                "jail.conf jails have no single destroy command; remove the jail's dataset and file on the host."
+                "Warden did not create this jail.conf jail, so it does not know its files: remove the jail's \
+                 dataset and file on the host."
                     .into(),
             ))
         }

@@ -9,6 +9,7 @@
 
 use super::check::Check;
 use super::inside::{pkg_install, service_enable, service_list, service_op, Place, ServiceOp};
+use super::jailconf::{self, Layout, ZfsPool};
 use super::lifecycle::{bastille_create, destroy, ezjail_create, jail_op, JailAddress, JailOp, Release};
 use super::Unsupported;
 use crate::command::CommandSpec;
@@ -74,20 +75,26 @@ pub enum Intent {
         manager: JailManager,
     },
     /// ezjail: from its basejail (optionally a flavour); Bastille: from a
-    /// bootstrapped release.
+    /// bootstrapped release; jail.conf: a ZFS clone of the release's
+    /// template in `pool` (see `jailconf`).
     JailCreate {
         jail: JailName,
         manager: JailManager,
         address: JailAddress,
         release: Option<Release>,
         flavour: Option<JailName>,
+        #[serde(default)]
+        pool: Option<ZfsPool>,
     },
     /// `stop_first`: the inventory saw it running; managers refuse to destroy
-    /// a running jail.
+    /// a running jail. `pool`: for a jail.conf jail Warden created, the pool
+    /// of its dataset (others are not destroyed by Warden).
     JailDestroy {
         jail: JailName,
         manager: JailManager,
         stop_first: bool,
+        #[serde(default)]
+        pool: Option<ZfsPool>,
     },
     /// A service on the host (`jail` None) or in a running jail.
     Service {
@@ -149,15 +156,18 @@ impl Intent {
                 checks: vec![Check::JailRunning(jail.clone())],
                 changes: vec![format!("Jail {jail} stops and starts again: its services are down for a moment.")],
             },
-            Intent::JailCreate { jail, manager, address, release, flavour } => {
-                create(jail, *manager, address, release, flavour)?
+            Intent::JailCreate { jail, manager, address, release, flavour, pool } => {
+                create(jail, *manager, address, release, flavour, pool.as_ref())?
             }
-            Intent::JailDestroy { jail, manager, stop_first } => {
+            Intent::JailDestroy { jail, manager, stop_first, pool } => {
                 let mut steps = Vec::new();
                 if *stop_first {
                     steps.push(jail_op(*manager, JailOp::Stop, jail)?);
                 }
-                steps.push(destroy(*manager, jail, 1)?);
+                match (manager, pool) {
+                    (JailManager::Jailconf, Some(pool)) => steps.extend(jailconf::destroy(&Layout { pool, jail })),
+                    _ => steps.push(destroy(*manager, jail, 1)?),
+                }
                 let mut changes = Vec::new();
                 if *stop_first {
                     changes.push(format!("Jail {jail} stops: every service in it stops."));
@@ -206,6 +216,7 @@ fn create(
     address: &JailAddress,
     release: &Option<Release>,
     flavour: &Option<JailName>,
+    pool: Option<&ZfsPool>,
 ) -> Result<Plan, Unsupported> {
     let (steps, from) = match manager {
         // ezjail creates the jail stopped; start it so the result can be checked.
@@ -237,9 +248,22 @@ fn create(
             (vec![bastille_create(jail, release, address)], format!("release {}", release.as_str()))
         }
         JailManager::Jailconf => {
-            return Err(Unsupported(
-                "Warden creates jails with ezjail or Bastille; plain jail.conf jails are created on the host.".into(),
-            ))
+            let (Some(release), Some(pool)) = (release, pool) else {
+                return Err(Unsupported(
+                    "A jail.conf jail is cloned from a release template: give the release, like 14.3-RELEASE.".into(),
+                ));
+            };
+            if flavour.is_some() {
+                return Err(Unsupported("jail.conf jails have no flavours; leave the flavour empty.".into()));
+            }
+            let layout = Layout { pool, jail };
+            let from = format!(
+                "a ZFS clone of {} (at {}), configured in {} and added to jail_list so that it starts at boot,",
+                layout.template(release),
+                layout.path(),
+                layout.conf_file()
+            );
+            (jailconf::create(&layout, release, address), from)
         }
         JailManager::Iocage => {
             return Err(Unsupported(
@@ -335,6 +359,7 @@ mod tests {
             address: JailAddress::parse("lo1|10.1.0.2").unwrap(),
             release: None,
             flavour: None,
+            pool: None,
         }
         .plan()
         .unwrap();
@@ -350,19 +375,56 @@ mod tests {
             address: JailAddress::parse("10.1.0.3/24").unwrap(),
             release: Some(Release::parse("14.3-RELEASE").unwrap()),
             flavour: None,
+            pool: None,
         }
         .plan()
         .unwrap();
         assert_eq!(commands(&bastille), ["bastille create web3 14.3-RELEASE 10.1.0.3/24", "jls -j web3 jid"]);
 
-        let destroy = Intent::JailDestroy { jail: jail("web3"), manager: JailManager::Bastille, stop_first: true }
-            .plan()
-            .unwrap();
+        let destroy =
+            Intent::JailDestroy { jail: jail("web3"), manager: JailManager::Bastille, stop_first: true, pool: None }
+                .plan()
+                .unwrap();
         assert_eq!(
             commands(&destroy),
             ["bastille stop web3", "bastille destroy -y web3", "jls -j web3 jid", "bastille list"]
         );
         assert!(destroy.changes.last().unwrap().contains("cannot be undone"));
+
+        // jail.conf: cloned from the release's template, removed with its dataset.
+        let zroot = Some(ZfsPool::parse("zroot").unwrap());
+        let native = Intent::JailCreate {
+            jail: jail("web4"),
+            manager: JailManager::Jailconf,
+            address: JailAddress::parse("10.1.0.4").unwrap(),
+            release: Some(Release::parse("14.3-RELEASE").unwrap()),
+            flavour: None,
+            pool: zroot.clone(),
+        }
+        .plan()
+        .unwrap();
+        let c = commands(&native);
+        assert_eq!(c[0], "test '!' -e /etc/jail.conf.d/web4.conf");
+        assert!(c[1].starts_with("zfs clone -p -o mountpoint=/usr/local/jails/containers/web4 "), "{c:?}");
+        assert_eq!(c[6..], ["jls -j web4 jid"]);
+        let gone =
+            Intent::JailDestroy { jail: jail("web4"), manager: JailManager::Jailconf, stop_first: true, pool: zroot }
+                .plan()
+                .unwrap();
+        assert_eq!(
+            commands(&gone),
+            [
+                "jail -f /etc/jail.conf.d/web4.conf -r web4",
+                "zfs destroy -r zroot/jails/containers/web4",
+                "rm -f /etc/jail.conf.d/web4.conf",
+                "sysrc jail_list-=web4",
+                "jls -j web4 jid",
+                "jail -e '\t'",
+            ]
+        );
+        let unknown =
+            Intent::JailDestroy { jail: jail("old"), manager: JailManager::Jailconf, stop_first: false, pool: None };
+        assert!(unknown.plan().unwrap_err().0.contains("remove the jail's dataset"));
 
         let enable = Intent::Service {
             jail: Some(jail("web1")),
@@ -394,6 +456,7 @@ mod tests {
             address,
             release: None,
             flavour: None,
+            pool: None,
         };
         assert!(no_release.plan().unwrap_err().0.contains("release"));
         assert!(Intent::PackageInstall { jail: jail("a"), packages: vec![] }.plan().is_err());
@@ -407,6 +470,7 @@ mod tests {
             address: JailAddress::parse("vtnet0|10.1.0.2/24").unwrap(),
             release: Some(Release::parse("14.3-RELEASE").unwrap()),
             flavour: None,
+            pool: None,
         };
         let json = serde_json::to_value(&intent).unwrap();
         assert_eq!(json["action"], "jail_create");
