@@ -47,7 +47,7 @@ const END_MARK: &str = "@@warden-end ";
 /// the output before the marks is complete. A daemon that keeps the pipes
 /// open does not hold the command up: its marks come when the command ends.
 const WRAPPER: &str = "n=$1; shift; echo \"@@warden-pid $$\"; \"$0\" \"$@\"; rc=$?; \
-                       echo; echo \"@@warden-end $n\"; echo >&2; echo \"@@warden-end $n\" >&2; exit $rc";
+                       printf '\\n@@warden-end %s\\n' \"$n\"; printf '\\n@@warden-end %s\\n' \"$n\" >&2; exit $rc";
 
 #[derive(Debug, Clone)]
 pub struct ExecutorConfig {
