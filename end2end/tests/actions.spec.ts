@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, request, test, type APIRequestContext } from '@playwright/test';
+import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
 import { ADMIN, BASE_URL, REPO_ROOT } from '../e2e-env';
 import { PASSWORD, ensureUser, login, loginAsAdmin, uniqueName } from './helpers';
 
@@ -37,6 +37,19 @@ async function waitForJob(api: APIRequestContext, id: number): Promise<any> {
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`job ${id} did not finish`);
+}
+
+/** Waits on a job page until the job is `state` (reloading when there is no JavaScript). */
+async function jobEnds(page: Page, js: boolean, state: string): Promise<void> {
+  const shown = page.locator('h1 [data-state]');
+  if (js) {
+    await expect(shown).toHaveText(state, { timeout: 30_000 });
+  } else {
+    await expect(async () => {
+      await page.reload();
+      await expect(shown).toHaveText(state, { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+  }
 }
 
 /** The ids the tests act on, made once per project. */
@@ -106,21 +119,13 @@ test('an operator restarts a service in a jail and watches the output', async ({
   await expect(plan.locator('h2')).toHaveText(`Restart service nginx in jail shop on ${ids.hostName}`);
   await expect(plan).toContainText(`Runs on host ${ids.hostName} as user root`);
   await expect(plan.locator('.plan-commands')).toHaveText('service -j shop nginx restart');
-  await expect(plan.locator('.plan-checks')).toHaveText('service -j shop nginx status');
+  await expect(plan.locator('.plan-checks')).toHaveText('service -j shop nginx onestatus');
   await page.screenshot({ path: testInfo.outputPath('plan.png'), fullPage: true });
 
   await page.getByRole('button', { name: /^Run: Restart service nginx/ }).click();
   await expect(page).toHaveURL(/\/jobs\/\d+$/);
   await expect(page.locator('h1')).toContainText('Restart service nginx in jail shop');
-  const state = page.locator('h1 [data-state]');
-  if (js) {
-    await expect(state).toHaveText('Succeeded', { timeout: 30_000 });
-  } else {
-    await expect(async () => {
-      await page.reload();
-      await expect(state).toHaveText('Succeeded', { timeout: 1_000 });
-    }).toPass({ timeout: 30_000 });
-  }
+  await jobEnds(page, js, 'Succeeded');
   const log = page.locator('#job-log');
   await expect(log).toContainText('$ service -j shop nginx restart');
   await expect(log).toContainText('Starting nginx.');
@@ -177,4 +182,49 @@ test('a jail name that is HTML is shown as text and never used in a command', as
   await expect(page.locator('#actions-off')).toContainText('never puts into a command');
   await expect(page.locator('#jail-actions').getByRole('button', { name: 'Restart' })).toBeDisabled();
   expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
+});
+
+test('a jail is created from its host page and destroyed only when its name is typed', async ({ page }, testInfo) => {
+  const js = testInfo.project.name === 'js';
+  // One jail per project: both may run against host 4.
+  const name = js ? 'tmpjs' : 'tmpnojs';
+  const address = js ? '10.1.4.20' : '10.1.4.21';
+  await loginAsAdmin(page);
+  await page.goto(`/hosts/${ids.host}`);
+  await page.getByRole('link', { name: 'Create a jail…' }).click();
+  await page.getByLabel('Jail manager').selectOption('bastille');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Address').fill(address);
+  await page.getByLabel(/^Release/).fill('14.3-RELEASE');
+  await page.getByRole('button', { name: 'Show the plan' }).click();
+  const plan = page.locator('#action-plan');
+  await expect(plan.locator('h2')).toHaveText(`Create jail ${name} on ${ids.hostName}`);
+  await expect(plan.locator('.plan-commands')).toContainText(`bastille create ${name} 14.3-RELEASE ${address}`);
+  await page.getByRole('button', { name: /^Run: Create jail/ }).click();
+  await expect(page).toHaveURL(/\/jobs\/\d+$/);
+  await jobEnds(page, js, 'Succeeded');
+  await expect(page.locator('#job-log')).toContainText(`confirmed: Jail ${name} is running`);
+
+  // The new jail is on its host's page; its Destroy shows the plan and asks for the name.
+  await page.locator('#job-subject').click();
+  await page.locator('.jails-table').getByRole('link', { name, exact: true }).click();
+  await expect(page.locator('h1')).toHaveText(`Jail ${name}`);
+  await page.locator('#jail-actions').getByRole('link', { name: 'Destroy…' }).click();
+  await expect(plan.locator('h2')).toHaveText(`Destroy jail ${name} on ${ids.hostName}`);
+  await expect(plan.locator('.plan-commands')).toContainText(`bastille destroy -y ${name}`);
+  await expect(plan.locator('.plan-changes')).toContainText(name);
+  const confirm = page.getByLabel("Type the jail's name to confirm");
+  await confirm.fill('shop');
+  await page.getByRole('button', { name: /^Run: Destroy jail/ }).click();
+  // Refused on the field, nothing queued, the plan still shown.
+  await expect(page).toHaveURL(/\/actions\/new\?/);
+  await expect(page.locator('.field-error')).toContainText(`Type the jail's name, ${name}, to confirm.`);
+  await page.getByLabel("Type the jail's name to confirm").fill(name);
+  await page.getByRole('button', { name: /^Run: Destroy jail/ }).click();
+  await expect(page).toHaveURL(/\/jobs\/\d+$/);
+  await jobEnds(page, js, 'Succeeded');
+  await expect(page.locator('#job-log')).toContainText(`confirmed: Bastille no longer lists jail ${name}`);
+  await page.locator('#job-subject').click();
+  await expect(page.locator('.jails-table')).not.toContainText(name);
+  await expect(page.locator('.jails-table')).toContainText('shop');
 });

@@ -138,7 +138,7 @@ fn input_form(form: &ActionForm, error: &dyn Fn(&str) -> Option<String>) -> impl
                 {error("manager").map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
             </div>
             <TextField name="name" label="Name" value=form.name.clone() error=error("name")
-                hint="Letters, digits, '_' or '-', e.g. web3" required=true autofocus=true/>
+                hint="1 to 15 lowercase letters and digits, starting with a letter, e.g. web3" required=true autofocus=true/>
             <TextField name="address" label="Address" value=form.address.clone() error=error("address")
                 hint="The jail's IP address, optionally with its interface and prefix: em0|192.0.2.10/24"/>
             <TextField name="release" label="Release (Bastille, jail.conf)" value=form.release.clone() error=error("release")

@@ -452,15 +452,17 @@ fn jail_8_reads_jail_conf_files() {
     sim.write("etc/jail.conf", "# globals\nexec.clean;\ndb { path = /jails/db; ip4.addr = 10.0.0.3, 10.0.0.4; }\n");
     assert!(warden_freebsd::jail_conf::parse_jail_conf(web1).is_ok());
 
-    // jail -e: one line per configured jail, name first, booleans bare, values quoted as jail(8) does.
+    // jail -e: one line per configured jail, name first, booleans bare, values quoted as jail(8) does;
+    // without -f only /etc/jail.conf (its globals included), as jail(8).
     let out = sim.ok("jail", &["-e", "\t"]);
     let lines: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
-    assert_eq!(lines[0], ["name=db", "exec.clean", "path=/jails/db", "ip4.addr=10.0.0.3,10.0.0.4"]);
+    assert_eq!(lines, [["name=db", "exec.clean", "path=/jails/db", "ip4.addr=10.0.0.3,10.0.0.4"]]);
+    let out = sim.ok("jail", &["-f", "/etc/jail.conf.d/web1.conf", "-e", "\t"]);
+    let lines: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
     assert_eq!(
-        lines[1],
-        [
+        lines[..],
+        [[
             "name=web1",
-            "exec.clean",
             "host.hostname=web1.example.org",
             "path=/usr/local/jails/web1",
             "ip4.addr=em0|192.0.2.10/24",
@@ -468,7 +470,7 @@ fn jail_8_reads_jail_conf_files() {
             "exec.start=\"/bin/sh /etc/rc\"",
             "mount.devfs",
             "persist"
-        ]
+        ]]
     );
 
     let f = "/etc/jail.conf.d/web1.conf";
@@ -753,8 +755,10 @@ fn jailconf_jail_from_a_template_clone_lives_and_is_destroyed() {
         ("web3", path, ["10.1.43.3".to_string()].as_slice())
     );
     assert!(sim.exists("jails/web3/run/cron.pid") && sim.exists("jails/web3/run/syslogd.pid"));
+    // jail(8) sees the file through -f (discovery asks so for each jail of jail_list).
+    assert_eq!(sim.run("jail", &["-e", "\t"]).0, 1, "no /etc/jail.conf: jail -e alone knows no jail");
     assert_eq!(
-        sim.ok("jail", &["-e", "\t"]),
+        sim.ok("jail", &["-f", "/etc/jail.conf.d/web3.conf", "-e", "\t"]),
         format!(
             "name=web3\thost.hostname=web3\tpath={path}\tip4.addr=lo1|10.1.43.3/24\texec.start=\"/bin/sh /etc/rc\"\t\
              exec.stop=\"/bin/sh /etc/rc.shutdown jail\"\texec.clean\tmount.devfs\n"
@@ -772,10 +776,10 @@ fn jailconf_jail_from_a_template_clone_lives_and_is_destroyed() {
     sim.ok("jail", &["-f", "/etc/jail.conf.d/web6.conf", "-c", "web6"]);
     let v = parse_jls_verbose(&sim.ok("jls", &["-v", "-j", "web6"])).unwrap();
     assert_eq!((v[0].path.as_str(), v[0].ipv6.as_slice()), (path6, ["2001:db8::6".to_string()].as_slice()));
-    assert_eq!(
-        sim.ok("jail", &["-e", "\t"]).lines().map(|l| l.split('\t').next().unwrap()).collect::<Vec<_>>(),
-        ["name=web3", "name=web6"]
-    );
+    for name in ["web3", "web6"] {
+        let out = sim.ok("jail", &["-f", &format!("/etc/jail.conf.d/{name}.conf"), "-e", "\t"]);
+        assert!(out.starts_with(&format!("name={name}\t")), "{out}");
+    }
 
     // A running jail's root cannot be destroyed; stopped, it can, and its files go with it.
     let (code, _, err) = sim.run("zfs", &["destroy", "-r", dataset]);
@@ -799,7 +803,9 @@ fn jailconf_jail_from_a_template_clone_lives_and_is_destroyed() {
     assert_eq!(change, "jail_list: web3 -> \n");
     assert_eq!(parse_sysrc_changes(&change).unwrap()[0].new, "");
     assert_eq!(sim.ok("sysrc", &["-n", "jail_list"]), "\n");
-    assert_eq!(sim.ok("jail", &["-e", "\t"]).lines().count(), 1, "only web6 is configured");
+    let (code, _, err) = sim.run("jail", &["-f", conf, "-e", "\t"]);
+    assert_eq!((code, err.as_str()), (1, "jail: /etc/jail.conf.d/web3.conf: No such file or directory\n"));
+    assert_eq!(sim.ok("jail", &["-f", "/etc/jail.conf.d/web6.conf", "-e", "\t"]).lines().count(), 1);
 }
 
 #[test]

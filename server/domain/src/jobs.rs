@@ -73,9 +73,12 @@ impl JobKind {
         matches!(self, JobKind::CheckConnection | JobKind::CollectFacts)
     }
 
-    /// Changes its hosts: at most one such job per host at a time.
+    /// Changes its hosts, or their inventory from what the host says: at
+    /// most one such job per host at a time, so a discovery never records a
+    /// host half-way through an action (a jail created under its feet would
+    /// come back as observed, a destroyed one from an older snapshot).
     pub fn mutates(self) -> bool {
-        matches!(self, JobKind::Wait | JobKind::Action)
+        matches!(self, JobKind::Wait | JobKind::Action | JobKind::Discover)
     }
 }
 

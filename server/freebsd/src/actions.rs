@@ -12,9 +12,9 @@ mod plan;
 
 pub use check::{Check, CheckRun};
 pub use discovery::{discovery_commands, facts_commands, jail_jid};
-pub use inside::{pkg_install, service_enable, service_list, service_op, Place, ServiceOp};
+pub use inside::{pkg_install, service_enabled_list, service_list, service_op, Place, ServiceOp};
 pub use jailconf::{Layout, ZfsPool};
-pub use lifecycle::{bastille_create, destroy, ezjail_create, jail_op, JailAddress, JailOp, Release};
+pub use lifecycle::{bastille_create, destroy, ezjail_create, jail_op, new_jail_name, JailAddress, JailOp, Release};
 pub use plan::{new_services, Intent, Plan, ServiceAction};
 
 /// An intent the jail's manager cannot carry out through Warden.

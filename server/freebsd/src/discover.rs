@@ -5,14 +5,17 @@
 //!    truncated), each manager's own list (configured but stopped jails),
 //!    ZFS, the host's enabled services and listening sockets. A manager
 //!    that is not installed answers 127: that is "none", not a failure.
-//! 2. [`Scan::jail_probes`]: `service -j NAME -e` in each running jail.
-//! 3. [`Scan::status_probes`]: `service [-j NAME] SVC status` for every
+//! 2. [`Scan::jail_probes`]: `service -j NAME -e` in each running jail, and
+//!    `jail -f /etc/jail.conf.d/NAME.conf -e` for each jail of `jail_list`
+//!    (`jail -e` alone reads only /etc/jail.conf; rc.d/jail, and the
+//!    Handbook's layout Warden creates, keep a jail in its own file there).
+//! 3. [`Scan::status_probes`]: `service [-j NAME] SVC onestatus` for every
 //!    enabled service (and any the inventory already knows).
 //!
 //! Names reported by the host are kept as text; only names that pass
 //! [`JailName`] / [`ServiceName`] are ever put into a later command.
 
-use crate::actions::facts_commands;
+use crate::actions::{facts_commands, service_op, Place, ServiceOp};
 use crate::addr::InterfaceAddress;
 use crate::command::CommandSpec;
 use crate::facts::{parse_freebsd_version_ku, parse_sysctl_named, parse_uname, HostSysctls};
@@ -34,6 +37,10 @@ pub enum Probe {
     Sysctl,
     Jls,
     JailConf,
+    /// `sysrc -n jail_list`: the jails rc.d/jail starts at boot.
+    JailList,
+    /// `jail -f /etc/jail.conf.d/NAME.conf -e SEP`
+    JailConfFile(JailName),
     Ezjail,
     Bastille,
     Iocage,
@@ -42,7 +49,7 @@ pub enum Probe {
     Sockstat6,
     /// `service [-j JAIL] -e`
     Enabled(Option<JailName>),
-    /// `service [-j JAIL] NAME status`
+    /// `service [-j JAIL] NAME onestatus`
     Status(Option<JailName>, ServiceName),
 }
 
@@ -62,6 +69,7 @@ pub fn host_probes() -> Vec<(Probe, CommandSpec)> {
     probes.extend([
         (Probe::Jls, CommandSpec::new("jls").args(["--libxo", "json", "-v"])),
         (Probe::JailConf, CommandSpec::new("jail").args(["-e", SEPARATOR])),
+        (Probe::JailList, CommandSpec::new("sysrc").args(["-n", "jail_list"])),
         (Probe::Ezjail, CommandSpec::new("ezjail-admin").arg("list")),
         (Probe::Bastille, CommandSpec::new("bastille").arg("list")),
         (Probe::Iocage, CommandSpec::new("iocage").args(["list", "-l"])),
@@ -150,6 +158,14 @@ pub struct Scan {
     pub pools: Vec<String>,
     /// Which managers answered (installed).
     pub managers: Vec<JailManager>,
+    /// Installed managers whose list could not be read: their jails are
+    /// not known to be gone.
+    pub unread_managers: Vec<JailManager>,
+    /// `jail_list`'s names that can be used in a command.
+    jail_list: Vec<JailName>,
+    /// Why `jls` could not be read: then nothing is known about the jails
+    /// and the discovery fails rather than report them all gone.
+    jls_error: Option<String>,
     /// What could not be read, for the job log.
     pub notes: Vec<String>,
     sockets: Vec<SockstatEntry>,
@@ -170,7 +186,20 @@ impl Scan {
             Probe::FreebsdVersion => self.raw_facts[1] = answer.stdout.clone(),
             Probe::Sysctl => self.raw_facts[2] = answer.stdout.clone(),
             Probe::Jls => self.take_jls(answer),
+            // No /etc/jail.conf at all: no jails configured there.
+            Probe::JailConf if answer.exit_code == Some(1) && answer.output.contains("No such file or directory") => {
+                self.add_manager(JailManager::Jailconf)
+            }
             Probe::JailConf => self.take_manager(JailManager::Jailconf, answer),
+            // Unset (sysrc exits 1): an empty list.
+            Probe::JailList => {
+                if answer.exit_code == Some(0) {
+                    self.jail_list = answer.stdout.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+                }
+            }
+            // A jail of jail_list kept elsewhere (in /etc/jail.conf, already read).
+            Probe::JailConfFile(_) if answer.output.contains("No such file or directory") => {}
+            Probe::JailConfFile(_) => self.take_manager(JailManager::Jailconf, answer),
             Probe::Ezjail => self.take_manager(JailManager::Ezjail, answer),
             Probe::Bastille => self.take_manager(JailManager::Bastille, answer),
             Probe::Iocage => self.take_manager(JailManager::Iocage, answer),
@@ -223,8 +252,12 @@ impl Scan {
     }
 
     fn take_jls(&mut self, answer: &Answer) {
+        if answer.exit_code != Some(0) {
+            self.jls_error = Some(answer.output.trim().to_string());
+            return;
+        }
         match crate::jls::parse_jls_json(&answer.stdout) {
-            Ok(doc) if answer.exit_code == Some(0) => {
+            Ok(doc) => {
                 for j in doc.jails {
                     let Some(name) = j.name.clone().or_else(|| j.jid.map(|n| n.to_string())) else { continue };
                     if j.state.as_deref() == Some("DYING") {
@@ -242,8 +275,7 @@ impl Scan {
                     });
                 }
             }
-            Ok(_) => self.notes.push(format!("jls failed: {}", answer.output.trim())),
-            Err(e) => self.notes.push(e.to_string()),
+            Err(e) => self.jls_error = Some(e.to_string()),
         }
     }
 
@@ -254,6 +286,7 @@ impl Scan {
         }
         if answer.exit_code != Some(0) {
             self.notes.push(format!("{} could not list its jails: {}", manager.label(), answer.output.trim()));
+            self.unread_managers.push(manager);
             return;
         }
         let stopped = |name: String, ips: &[InterfaceAddress], hostname: Option<String>, path: Option<String>| {
@@ -303,27 +336,38 @@ impl Scan {
         };
         match found {
             Ok(jails) => {
-                self.managers.push(manager);
+                self.add_manager(manager);
                 for j in jails {
                     self.configured.entry(j.name.clone()).or_insert((manager, j));
                 }
             }
-            Err(e) => self.notes.push(e),
+            Err(e) => {
+                self.notes.push(format!("{}: {e}", manager.label()));
+                self.unread_managers.push(manager);
+            }
+        }
+    }
+
+    fn add_manager(&mut self, manager: JailManager) {
+        if !self.managers.contains(&manager) {
+            self.managers.push(manager);
         }
     }
 
     /// The second round: enabled services in each running jail whose name
-    /// can be used in a command.
+    /// can be used in a command, and the own file of each jail of
+    /// `jail_list` that /etc/jail.conf did not configure.
     pub fn jail_probes(&self) -> Vec<(Probe, CommandSpec)> {
-        self.jails
-            .iter()
-            .filter(|j| j.running)
-            .filter_map(|j| j.name.parse::<JailName>().ok())
-            .map(|j| {
+        let services =
+            self.jails.iter().filter(|j| j.running).filter_map(|j| j.name.parse::<JailName>().ok()).map(|j| {
                 let c = CommandSpec::new("service").args(["-j", j.as_str(), "-e"]);
                 (Probe::Enabled(Some(j)), c)
-            })
-            .collect()
+            });
+        let files = self.jail_list.iter().filter(|j| !self.configured.contains_key(j.as_str())).map(|j| {
+            let file = format!("/etc/jail.conf.d/{j}.conf");
+            (Probe::JailConfFile(j.clone()), CommandSpec::new("jail").args(["-f", file.as_str(), "-e", SEPARATOR]))
+        });
+        services.chain(files).collect()
     }
 
     /// The third round: the status of every service found so far, plus
@@ -344,11 +388,9 @@ impl Scan {
                     Some(j) => Some(j.parse::<JailName>().ok()?),
                     None => None,
                 };
-                let mut c = CommandSpec::new("service");
-                if let Some(j) = &jail {
-                    c = c.args(["-j", j.as_str()]);
-                }
-                Some((Probe::Status(jail, service.clone()), c.args([service.as_str(), "status"])))
+                let place = jail.as_ref().map_or(Place::Host, |j| Place::Jail(j.clone()));
+                let c = service_op(&place, &service, ServiceOp::Status);
+                Some((Probe::Status(jail, service), c))
             })
             .take(MAX_STATUS_PROBES)
             .collect()
@@ -357,6 +399,11 @@ impl Scan {
     /// Merges the managers' lists into the running jails and attaches ports
     /// to services. Call once, after every round.
     pub fn finish(&mut self) -> Result<(), String> {
+        if let Some(e) = &self.jls_error {
+            return Err(format!(
+                "Could not read the running jails (jls --libxo json): {e}. The inventory was left as it was."
+            ));
+        }
         self.facts = Some(HostFacts::read(&self.raw_facts[0], &self.raw_facts[1], &self.raw_facts[2])?);
         let configured = std::mem::take(&mut self.configured);
         for (name, (manager, listed)) in configured {
@@ -450,7 +497,7 @@ mod tests {
 
         let round3 = scan.status_probes(&[(None, "ntpd".into()), (Some("old".into()), "cron".into())]);
         let typed: Vec<String> = round3.iter().map(|(_, c)| c.to_string()).collect();
-        assert_eq!(typed, ["service ntpd status", "service sshd status", "service -j web1 nginx status"]);
+        assert_eq!(typed, ["service ntpd onestatus", "service sshd onestatus", "service -j web1 nginx onestatus"]);
         scan.take(
             &round3[0].0,
             &Answer {
@@ -490,6 +537,46 @@ mod tests {
                 (Some("web1"), "nginx", true, Some(true), vec!["tcp/80".to_string()]),
             ]
         );
+    }
+
+    #[test]
+    fn jails_in_their_own_files_are_read_through_jail_list() {
+        let mut scan = Scan::default();
+        let no_conf = "jail: /etc/jail.conf: No such file or directory\n";
+        scan.take(&Probe::JailConf, &Answer { exit_code: Some(1), stdout: String::new(), output: no_conf.into() });
+        assert!(scan.unread_managers.is_empty(), "no /etc/jail.conf is no jails there, not a failure");
+        scan.take(&Probe::JailList, &ok("web3 $(reboot) web4\n"));
+        let probes = scan.jail_probes();
+        let typed: Vec<String> = probes.iter().map(|(_, c)| c.to_string()).collect();
+        assert_eq!(
+            typed,
+            ["jail -f /etc/jail.conf.d/web3.conf -e '\t'", "jail -f /etc/jail.conf.d/web4.conf -e '\t'"],
+            "only names that can be used in a command"
+        );
+        scan.take(&probes[0].0, &ok("name=web3\tpath=/usr/local/jails/containers/web3\tip4.addr=em0|10.0.0.3/24\n"));
+        let elsewhere = "jail: /etc/jail.conf.d/web4.conf: No such file or directory\n";
+        scan.take(&probes[1].0, &Answer { exit_code: Some(1), stdout: String::new(), output: elsewhere.into() });
+        assert_eq!(scan.managers, [JailManager::Jailconf]);
+        assert!(scan.unread_managers.is_empty() && scan.notes.is_empty(), "{:?}", scan.notes);
+        let (manager, web3) = &scan.configured["web3"];
+        assert_eq!(
+            (*manager, web3.ipv4.as_slice(), web3.running),
+            (JailManager::Jailconf, &["10.0.0.3".to_string()][..], false)
+        );
+    }
+
+    #[test]
+    fn a_failed_jls_fails_the_scan_and_a_failed_manager_is_unread() {
+        let mut scan = Scan::default();
+        let refused =
+            Answer { exit_code: Some(1), stdout: String::new(), output: "jls: Operation not permitted\n".into() };
+        scan.take(&Probe::Jls, &refused);
+        let broken = Answer { exit_code: Some(2), stdout: String::new(), output: "bastille: config missing\n".into() };
+        scan.take(&Probe::Bastille, &broken);
+        scan.take(&Probe::Ezjail, &missing("ezjail-admin"));
+        assert_eq!(scan.unread_managers, [JailManager::Bastille], "not installed is not unread");
+        let e = scan.finish().unwrap_err();
+        assert!(e.contains("Operation not permitted") && e.contains("left as it was"), "{e}");
     }
 
     #[test]

@@ -80,7 +80,9 @@ pub fn parse_service_status(output: &str, exit_code: i32) -> ServiceStatus {
     }
     let lower = status.message.to_ascii_lowercase();
     status.state = if exit_code == 0 {
-        if not_running_line.is_some() {
+        // rc.subr refusing a verb for a disabled service also exits 0:
+        // "Cannot 'status' X. Set X_enable to YES … or use 'onestatus' …".
+        if not_running_line.is_some() || status.message.starts_with("Cannot '") {
             ServiceState::Unknown
         } else {
             ServiceState::Running
@@ -112,6 +114,13 @@ mod tests {
         let err = parse_service_enabled("/etc/rc.d/sshd\nsshd\n").unwrap_err();
         assert!(matches!(err, ParseError::UnexpectedLine { line: 2, .. }));
         assert!(parse_service_enabled("/etc/rc.d/\n").is_err());
+    }
+
+    #[test]
+    fn a_refused_status_is_not_running() {
+        let said =
+            "Cannot 'status' nginx. Set nginx_enable to YES in /etc/rc.conf or use 'onestatus' instead of 'status'.";
+        assert_eq!(parse_service_status(said, 0).state, ServiceState::Unknown);
     }
 
     #[test]

@@ -218,6 +218,10 @@ async fn record_jails(
         }
     }
     for (name, k) in known {
+        // Its manager's list could not be read: it is not known to be gone.
+        if scan.unread_managers.iter().any(|m| m.as_str() == k.manager) {
+            continue;
+        }
         if k.managed {
             sqlx::query("UPDATE jails SET state = 'unknown', jid = NULL, updated_at = $2 WHERE id = $1")
                 .bind(k.id)

@@ -15,8 +15,8 @@ use sqlx::Row;
 use warden_domain::inventory::JailManager;
 use warden_domain::jobs::{ActionForm, ActionPlan, JobKind};
 use warden_domain::{AppError, JailName, PackageName, Permission, ServiceName};
+use warden_freebsd::actions::{new_jail_name, JailAddress, Release, ZfsPool};
 use warden_freebsd::actions::{Intent, ServiceAction};
-use warden_freebsd::actions::{JailAddress, Release, ZfsPool};
 
 /// An action resolved against the inventory.
 struct Resolved {
@@ -28,14 +28,22 @@ struct Resolved {
     service_id: Option<i64>,
 }
 
+/// Whether the user is looking at the plan or running it: only a run of a
+/// destroy needs the jail's name typed (the plan page asks for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Preview,
+    Run,
+}
+
 /// The plan the form shows before the user confirms. Nothing is queued.
 pub async fn preview_action(db: &Db, caller: &Caller, form: &ActionForm) -> Result<ActionPlan> {
-    Ok(resolve(db, caller, form).await?.plan)
+    Ok(resolve(db, caller, form, Stage::Preview).await?.plan)
 }
 
 /// Queues the action as a job (with its plan, audited) and returns its id.
 pub async fn start_action(db: &Db, caller: &Caller, form: &ActionForm) -> Result<i64> {
-    let r = resolve(db, caller, form).await?;
+    let r = resolve(db, caller, form, Stage::Run).await?;
     let params = json!({
         "intent": r.intent,
         "host_id": r.host.0,
@@ -108,6 +116,15 @@ fn usable(jail: &JailRow) -> Result<JailName> {
         ))
         .into());
     }
+    // iocage keeps its own state; changes made behind its back (a service,
+    // a package) would be lost or fought by it.
+    if jail.manager == JailManager::Iocage {
+        return Err(AppError::Conflict(format!(
+            "Jail {} is managed by iocage, which Warden only reads: use iocage on the host to change it or anything in it.",
+            jail.name
+        ))
+        .into());
+    }
     jail.name.parse::<JailName>().map_err(|_| {
         AppError::Conflict("This jail's name contains characters that Warden never puts into a command.".into()).into()
     })
@@ -117,16 +134,16 @@ fn unsupported(e: warden_freebsd::actions::Unsupported) -> crate::error::Backend
     AppError::Conflict(e.0).into()
 }
 
-async fn resolve(db: &Db, caller: &Caller, form: &ActionForm) -> Result<Resolved> {
+async fn resolve(db: &Db, caller: &Caller, form: &ActionForm, stage: Stage) -> Result<Resolved> {
     match form.target.as_str() {
-        "jail" => resolve_jail(db, caller, form).await,
+        "jail" => resolve_jail(db, caller, form, stage).await,
         "service" => resolve_service(db, caller, form).await,
         "host" if form.op == "create" => resolve_create(db, caller, form).await,
         _ => Err(AppError::field("op", "Choose an action offered on the page.").into()),
     }
 }
 
-async fn resolve_jail(db: &Db, caller: &Caller, form: &ActionForm) -> Result<Resolved> {
+async fn resolve_jail(db: &Db, caller: &Caller, form: &ActionForm, stage: Stage) -> Result<Resolved> {
     let jail = load_jail(db, form.id).await?;
     authorize_object(db, caller, Permission::JailControl, jail.host.2).await?;
     let name = usable(&jail)?;
@@ -136,7 +153,7 @@ async fn resolve_jail(db: &Db, caller: &Caller, form: &ActionForm) -> Result<Res
         "stop" => Intent::JailStop { jail: name, manager },
         "restart" => Intent::JailRestart { jail: name, manager },
         "destroy" => {
-            if form.confirm.trim() != name.as_str() {
+            if stage == Stage::Run && form.confirm.trim() != name.as_str() {
                 return Err(AppError::field("confirm", format!("Type the jail's name, {name}, to confirm.")).into());
             }
             // Only the dataset Warden made for this jail, by its own layout.
@@ -216,7 +233,7 @@ async fn resolve_create(db: &Db, caller: &Caller, form: &ActionForm) -> Result<R
             None
         }
     };
-    let name = form.name.trim().parse::<JailName>().map_err(|e| bad("name", e.0)).ok();
+    let name = new_jail_name(form.name.trim()).map_err(|e| bad("name", e.0)).ok();
     if let Some(n) = &name {
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM jails WHERE host_id = $1 AND name = $2")
             .bind(host.0)

@@ -19,7 +19,7 @@ use std::process::Command;
 use std::time::Duration;
 use warden_backend::db::DbKind;
 use warden_backend::inventory::{adopt_jail, get_host};
-use warden_backend::jobs::start_action;
+use warden_backend::jobs::{preview_action, start_action};
 use warden_backend::Db;
 use warden_domain::jobs::{ActionForm, JobDetail, JobKind, JobState};
 use warden_domain::AppError;
@@ -153,6 +153,14 @@ async fn life_of_a_jail(e: &Env, host: i64, manager: &str, state: &Path) {
         let d = e.act(jail_form(jail, op)).await;
         succeeded(&d);
         assert_eq!(jail_row(&e.db, host, name).await.unwrap().1, expect, "{op}");
+        if op == "stop" {
+            // A stopped jail is still found, through its manager's own list
+            // (for jail.conf: its file, named by jail_list), not "gone".
+            succeeded(&e.discover(&[host]).await);
+            assert_eq!(jail_row(&e.db, host, name).await.unwrap().1, "stopped", "{manager}");
+            let drift = get_host(&e.db, &e.admin, host).await.unwrap().drift;
+            assert!(!drift.iter().any(|x| x.name == name), "{manager}: {drift:?}");
+        }
     }
     // A package with a service: the service joins the inventory (not enabled);
     // a discovery afterwards keeps it.
@@ -185,7 +193,9 @@ async fn life_of_a_jail(e: &Env, host: i64, manager: &str, state: &Path) {
         "{log}"
     );
 
-    // Destroy asks for the name typed again.
+    // Destroy shows its plan first, then asks for the name typed again.
+    let plan = preview_action(&e.db, &e.admin, &jail_form(jail, "destroy")).await.expect("the plan, before the name");
+    assert!(plan.commands.iter().any(|c| c.contains(name)), "{:?}", plan.commands);
     let wrong = ActionForm { confirm: "web".into(), ..jail_form(jail, "destroy") };
     let refused = start_action(&e.db, &e.admin, &wrong).await.unwrap_err().into_app_error();
     assert!(matches!(refused, AppError::Validation(ref f) if f.contains_key("confirm")), "{refused:?}");
@@ -267,6 +277,22 @@ pub(super) async fn ezjail_and_bastille_hosts_end_to_end(db: Db) {
     assert_eq!(creates.len(), 3);
     assert!(creates.iter().any(|a| a.details.contains("ezjail-admin create web1 'lo1|10.1.41.2'")), "{:?}", creates);
     assert!(creates.iter().all(|a| a.details.contains("\"user\":\"root\"") && a.details.contains("jls -j")));
+    // Every step of every life: its commands and checks when it started, its
+    // end (with exit codes) when it finished.
+    let actions: Vec<_> = started.iter().filter(|a| a.details.contains("\"kind\":\"action\"")).collect();
+    let finished = audit(&e.db, "job.finished").await;
+    for step in ["Stop jail", "Start jail", "Restart jail", "Install nginx", "Enable service", "Destroy jail"] {
+        let n = actions.iter().filter(|a| a.details.contains(&format!("\"title\":\"{step}"))).count();
+        assert_eq!(n, 3 + usize::from(step == "Restart jail"), "{step}: once per manager (and legacy's restart)");
+    }
+    assert_eq!(actions.iter().filter(|a| a.details.contains("\"title\":\"Restart service nginx")).count(), 6);
+    for a in &actions {
+        let v: serde_json::Value = serde_json::from_str(&a.details).unwrap();
+        let listed = |k: &str| v[k].as_array().is_some_and(|c| !c.is_empty());
+        assert!(listed("commands") && listed("checks") && listed("changes"), "{}", a.details);
+        let end = finished.iter().find(|f| f.target == a.target).unwrap_or_else(|| panic!("{} never ended", a.target));
+        assert!(end.details.contains("\"exit_codes\""), "{}", end.details);
+    }
 }
 
 pub(super) async fn a_start_that_exits_0_but_does_nothing_fails(db: Db) {

@@ -3,8 +3,9 @@
 //! command and a judgement of what it printed, with a message a user who
 //! does not read shell output understands.
 
+use super::inside::{service_enabled_list, service_op, Place, ServiceOp};
 use crate::command::CommandSpec;
-use crate::service::{parse_service_status, ServiceState};
+use crate::service::{parse_service_enabled, parse_service_status, ServiceState};
 use warden_domain::inventory::JailManager;
 use warden_domain::{JailName, PackageName, ServiceName};
 
@@ -17,12 +18,12 @@ pub enum Check {
     JailNotRunning(JailName),
     /// The manager's own list no longer has the jail (after a destroy).
     NotListed { manager: JailManager, jail: JailName },
-    /// `service [-j JAIL] NAME status` exits 0.
+    /// `service [-j JAIL] NAME onestatus` exits 0.
     ServiceRunning { jail: Option<JailName>, service: ServiceName },
-    /// `service [-j JAIL] NAME status` says "is not running".
+    /// `service [-j JAIL] NAME onestatus` says "is not running".
     ServiceNotRunning { jail: Option<JailName>, service: ServiceName },
-    /// `sysrc [-j JAIL] -n VAR` prints VALUE.
-    RcValue { jail: Option<JailName>, var: String, value: &'static str },
+    /// `service [-j JAIL] -e` lists the service (or no longer does).
+    ServiceEnabled { jail: Option<JailName>, service: ServiceName, enabled: bool },
     /// `pkg -j JAIL info -e PKG…` exits 0.
     PackagesInstalled { jail: JailName, packages: Vec<PackageName> },
 }
@@ -38,6 +39,10 @@ pub struct CheckRun<'a> {
     pub action_said: Option<&'a str>,
 }
 
+fn place(jail: &Option<JailName>) -> Place {
+    jail.as_ref().map_or(Place::Host, |j| Place::Jail(j.clone()))
+}
+
 fn in_jail(jail: &Option<JailName>) -> String {
     jail.as_ref().map_or("on the host".into(), |j| format!("in jail {j}"))
 }
@@ -45,23 +50,21 @@ fn in_jail(jail: &Option<JailName>) -> String {
 impl Check {
     /// The read-only command that answers the check.
     pub fn command(&self) -> CommandSpec {
-        let with_jail = |c: CommandSpec, jail: &Option<JailName>| match jail {
-            Some(j) => c.args(["-j", j.as_str()]),
-            None => c,
-        };
         match self {
             Check::JailRunning(j) | Check::JailNotRunning(j) => super::jail_jid(j),
             Check::NotListed { manager: JailManager::Ezjail, .. } => CommandSpec::new("ezjail-admin").arg("list"),
             Check::NotListed { manager: JailManager::Bastille, .. } => CommandSpec::new("bastille").arg("list"),
-            Check::NotListed { manager: JailManager::Jailconf, .. } => {
-                CommandSpec::new("jail").args(["-e", crate::jail_exhibit::SEPARATOR])
+            // Warden's jail.conf jails live in their own file (SPEC §2.1).
+            Check::NotListed { manager: JailManager::Jailconf, jail } => {
+                let file = format!("/etc/jail.conf.d/{jail}.conf");
+                CommandSpec::new("jail").args(["-f", file.as_str(), "-e", crate::jail_exhibit::SEPARATOR])
             }
             // Other managers have no list Warden reads; the kernel is asked.
             Check::NotListed { jail, .. } => super::jail_jid(jail),
             Check::ServiceRunning { jail, service } | Check::ServiceNotRunning { jail, service } => {
-                with_jail(CommandSpec::new("service"), jail).args([service.as_str(), "status"])
+                service_op(&place(jail), service, ServiceOp::Status)
             }
-            Check::RcValue { jail, var, .. } => with_jail(CommandSpec::new("sysrc"), jail).args(["-n", var.as_str()]),
+            Check::ServiceEnabled { jail, .. } => service_enabled_list(&place(jail)),
             Check::PackagesInstalled { jail, packages } => CommandSpec::new("pkg")
                 .args(["-j", jail.as_str(), "info", "-e"])
                 .args(packages.iter().map(PackageName::as_str)),
@@ -80,9 +83,12 @@ impl Check {
                 (Some(0), Ok(jid)) => Ok(format!("Jail {j} is running (JID {jid}).")),
                 _ => Err(format!("Jail {j} is not running on the host, although the command reported no error.{said}")),
             },
+            // jls exits 1 for "no such jail"; anything else (127, a signal)
+            // says nothing about the jail.
             Check::JailNotRunning(j) => match run.exit_code {
                 Some(0) => Err(format!("Jail {j} is still running on the host (JID {}).{said}", run.stdout.trim())),
-                _ => Ok(format!("Jail {j} is not running.")),
+                Some(1) => Ok(format!("Jail {j} is not running.")),
+                _ => Err(format!("Could not tell whether jail {j} stopped: “{}”", run.output.trim())),
             },
             Check::NotListed { manager, jail } => {
                 let listed = match manager {
@@ -94,7 +100,9 @@ impl Check {
                     // An empty list: the manager has no jails left.
                     _ if run.stdout.trim().is_empty() => Ok(false),
                     JailManager::Ezjail => crate::ezjail::parse_ezjail_list(run.stdout)
-                        .map(|l| l.iter().any(|e| e.hostname.as_deref() == Some(jail.as_str())))
+                        // Warden knows ezjail jails by their kernel name
+                        // (the hostname with every non-alphanumeric as `_`).
+                        .map(|l| l.iter().any(|e| e.safename().as_deref() == Some(jail.as_str())))
                         .map_err(|e| e.to_string()),
                     JailManager::Bastille => crate::bastille::parse_bastille_list(run.stdout)
                         .map(|l| l.jails.iter().any(|b| b.name.as_deref() == Some(jail.as_str())))
@@ -144,12 +152,25 @@ impl Check {
                     )),
                 }
             }
-            Check::RcValue { jail, var, value } => {
-                let now = run.stdout.trim();
-                if run.exit_code == Some(0) && now == *value {
-                    Ok(format!("{var} is {value} {}.", in_jail(jail)))
-                } else {
-                    Err(format!("{var} is “{now}” {}, not {value}.{said}", in_jail(jail)))
+            Check::ServiceEnabled { jail, service, enabled } => {
+                let listed = match parse_service_enabled(run.stdout) {
+                    Ok(list) if run.exit_code == Some(0) => list.iter().any(|s| s.name == service.as_str()),
+                    Ok(_) => {
+                        return Err(format!(
+                            "Could not list the enabled services {}: “{}”",
+                            in_jail(jail),
+                            run.output.trim()
+                        ))
+                    }
+                    Err(e) => return Err(format!("Could not read the enabled services {}: {e}", in_jail(jail))),
+                };
+                match (listed, enabled) {
+                    (true, true) => Ok(format!("{service} is enabled {}: it starts at boot.", in_jail(jail))),
+                    (false, false) => {
+                        Ok(format!("{service} is disabled {}: it no longer starts at boot.", in_jail(jail)))
+                    }
+                    (false, true) => Err(format!("{service} is still not enabled {}.{said}", in_jail(jail))),
+                    (true, false) => Err(format!("{service} is still enabled {}.{said}", in_jail(jail))),
                 }
             }
             Check::PackagesInstalled { jail, packages } => {
@@ -184,7 +205,10 @@ mod tests {
         assert_eq!(c.jid("7\n"), Some(7));
         let e = c.judge(run(1, "", Some("[web1]:"))).unwrap_err();
         assert!(e.starts_with("Jail web1 is not running on the host, although the command reported no error."), "{e}");
-        assert!(Check::JailNotRunning("web1".parse().unwrap()).judge(run(0, "7\n", None)).is_err());
+        let stopped = Check::JailNotRunning("web1".parse().unwrap());
+        assert!(stopped.judge(run(0, "7\n", None)).is_err());
+        assert!(stopped.judge(run(1, "", None)).is_ok());
+        assert!(stopped.judge(run(127, "", None)).unwrap_err().starts_with("Could not tell"), "no jls is no answer");
     }
 
     #[test]
@@ -202,10 +226,14 @@ mod tests {
 
     #[test]
     fn rc_values_packages_and_lists() {
-        let rc = Check::RcValue { jail: None, var: "nginx_enable".into(), value: "YES" };
-        assert_eq!(rc.command().to_string(), "sysrc -n nginx_enable");
-        assert!(rc.judge(run(0, "YES\n", None)).is_ok());
-        assert!(rc.judge(run(0, "NO\n", None)).is_err());
+        let on = Check::ServiceEnabled { jail: None, service: "nfsd".parse().unwrap(), enabled: true };
+        assert_eq!(on.command().to_string(), "service -e");
+        assert!(on.judge(run(0, "/etc/rc.d/cron\n/etc/rc.d/nfsd\n", None)).is_ok());
+        assert!(on.judge(run(0, "/etc/rc.d/cron\n", None)).unwrap_err().contains("still not enabled"));
+        assert!(on.judge(run(1, "", None)).is_err());
+        let off = Check::ServiceEnabled { jail: None, service: "nfsd".parse().unwrap(), enabled: false };
+        assert!(off.judge(run(0, "/etc/rc.d/cron\n", None)).is_ok());
+        assert!(off.judge(run(0, "/etc/rc.d/nfsd\n", None)).unwrap_err().contains("still enabled"));
         let gone = Check::NotListed { manager: JailManager::Bastille, jail: "web3".parse().unwrap() };
         let list = " JID  Name  Boot  Prio  State  Type  IP Address  Published Ports  Release  Tags\n \
                     1    web1  on    99    Up     thin  10.0.0.1    -                14.3-RELEASE  -\n";
@@ -213,10 +241,10 @@ mod tests {
         let still = Check::NotListed { manager: JailManager::Bastille, jail: "web1".parse().unwrap() };
         assert!(still.judge(run(0, list, None)).unwrap_err().contains("still lists jail web1"));
         let native = Check::NotListed { manager: JailManager::Jailconf, jail: "web4".parse().unwrap() };
-        assert_eq!(native.command().to_string(), "jail -e '\t'");
+        assert_eq!(native.command().to_string(), "jail -f /etc/jail.conf.d/web4.conf -e '\t'");
         assert!(native.judge(run(0, "name=web1\tpath=/j\n", None)).is_ok());
         assert!(native.judge(run(0, "name=web4\tpath=/j\n", None)).is_err());
-        let none = "jail: /etc/jail.conf: No such file or directory\n";
+        let none = "jail: /etc/jail.conf.d/web4.conf: No such file or directory\n";
         assert!(native.judge(CheckRun { exit_code: Some(1), stdout: "", output: none, action_said: None }).is_ok());
     }
 }

@@ -16,8 +16,14 @@ pub enum ServiceOp {
     Start,
     Stop,
     Restart,
-    /// Exit 0 when running (the check after an action).
+    /// `onestatus`: exit 0 when running. The `one` form answers whether or
+    /// not the service is enabled (older rc.subr refuse a plain `status`
+    /// of a disabled service with "Cannot 'status'" and exit 0).
     Status,
+    /// rc.subr's own verbs: they set the rcvar the script declares, which is
+    /// not always `NAME_enable` (nfsd uses nfs_server_enable).
+    Enable,
+    Disable,
 }
 
 impl ServiceOp {
@@ -26,7 +32,9 @@ impl ServiceOp {
             ServiceOp::Start => "start",
             ServiceOp::Stop => "stop",
             ServiceOp::Restart => "restart",
-            ServiceOp::Status => "status",
+            ServiceOp::Status => "onestatus",
+            ServiceOp::Enable => "enable",
+            ServiceOp::Disable => "disable",
         }
     }
 }
@@ -38,7 +46,7 @@ fn service(place: &Place) -> CommandSpec {
     }
 }
 
-/// `service [-j JAIL] NAME start|stop|restart|status`
+/// `service [-j JAIL] NAME start|stop|restart|onestatus|enable|disable`
 pub fn service_op(place: &Place, name: &ServiceName, op: ServiceOp) -> CommandSpec {
     service(place).args([name.as_str(), op.verb()])
 }
@@ -48,15 +56,9 @@ pub fn service_list(place: &Place) -> CommandSpec {
     service(place).arg("-l")
 }
 
-/// `sysrc [-j JAIL] NAME_enable=YES|NO`. rc variables use `_` where the
-/// service name has `-`.
-pub fn service_enable(place: &Place, name: &ServiceName, enable: bool) -> CommandSpec {
-    let var = format!("{}_enable={}", name.as_str().replace('-', "_"), if enable { "YES" } else { "NO" });
-    let c = CommandSpec::new("sysrc");
-    match place {
-        Place::Host => c.arg(var),
-        Place::Jail(j) => c.args(["-j", j.as_str()]).arg(var),
-    }
+/// `service [-j JAIL] -e`: the enabled rc scripts, as paths.
+pub fn service_enabled_list(place: &Place) -> CommandSpec {
+    service(place).arg("-e")
 }
 
 /// `pkg -j JAIL install -y PKG…` (the host's pkg, into a running jail).
@@ -74,10 +76,11 @@ mod tests {
         let jail = Place::Jail("web1".parse().unwrap());
         let nginx: ServiceName = "nginx".parse().unwrap();
         assert_eq!(typed(&service_op(&jail, &nginx, ServiceOp::Restart)), "service -j web1 nginx restart");
-        assert_eq!(typed(&service_op(&Place::Host, &nginx, ServiceOp::Status)), "service nginx status");
+        assert_eq!(typed(&service_op(&Place::Host, &nginx, ServiceOp::Status)), "service nginx onestatus");
         let fpm: ServiceName = "php-fpm".parse().unwrap();
-        assert_eq!(typed(&service_enable(&jail, &fpm, true)), "sysrc -j web1 php_fpm_enable=YES");
-        assert_eq!(typed(&service_enable(&Place::Host, &nginx, false)), "sysrc nginx_enable=NO");
+        assert_eq!(typed(&service_op(&jail, &fpm, ServiceOp::Enable)), "service -j web1 php-fpm enable");
+        assert_eq!(typed(&service_op(&Place::Host, &nginx, ServiceOp::Disable)), "service nginx disable");
+        assert_eq!(typed(&service_enabled_list(&jail)), "service -j web1 -e");
         let pkgs: Vec<PackageName> = ["nginx", "php83-pdo_pgsql", "gtk+3"].iter().map(|p| p.parse().unwrap()).collect();
         let Place::Jail(j) = &jail else { unreachable!() };
         assert_eq!(typed(&pkg_install(j, &pkgs)), "pkg -j web1 install -y nginx php83-pdo_pgsql gtk+3");

@@ -23,6 +23,25 @@ fn refuse(manager: JailManager) -> Result<CommandSpec, Unsupported> {
     }))
 }
 
+/// The name of a jail Warden creates: SPEC §4.1's rule, `^[a-z][a-z0-9]{0,14}$`,
+/// which every manager keeps as it is (ezjail would turn `web-1` into the
+/// kernel name `web_1`, Bastille VNET names refuse `-` and `_`, interface
+/// names embed it). Existing jails keep the wider [`JailName`].
+pub fn new_jail_name(text: &str) -> Result<JailName, Unsupported> {
+    let mut chars = text.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && text.len() <= 15;
+    if !ok {
+        return Err(Unsupported(
+            "Use 1 to 15 lowercase letters and digits, starting with a letter, e.g. web3: every jail manager keeps \
+             such a name as it is."
+                .into(),
+        ));
+    }
+    text.parse::<JailName>().map_err(|e| Unsupported(e.0))
+}
+
 /// Start, stop or restart `name` through its manager.
 pub fn jail_op(manager: JailManager, op: JailOp, name: &JailName) -> Result<CommandSpec, Unsupported> {
     let n = name.as_str();
@@ -229,6 +248,11 @@ mod tests {
         assert_eq!(t(JailManager::Ezjail, JailOp::Restart), "ezjail-admin onerestart web1");
         assert_eq!(t(JailManager::Bastille, JailOp::Stop), "bastille stop web1");
         assert!(jail_op(JailManager::Iocage, JailOp::Start, &n).unwrap_err().0.contains("iocage"));
+        assert_eq!(new_jail_name("web3").unwrap().as_str(), "web3");
+        for bad in ["", "Web3", "3web", "web-1", "web_1", "web.1", "abcdefghijklmnop", "wéb"] {
+            assert!(new_jail_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(new_jail_name("abcdefghijklmno").is_ok(), "15 characters");
         assert!(jail_op(JailManager::Unmanaged, JailOp::Stop, &n).is_err());
     }
 

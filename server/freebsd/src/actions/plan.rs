@@ -8,7 +8,7 @@
 //! stored intent.
 
 use super::check::Check;
-use super::inside::{pkg_install, service_enable, service_list, service_op, Place, ServiceOp};
+use super::inside::{pkg_install, service_list, service_op, Place, ServiceOp};
 use super::jailconf::{self, Layout, ZfsPool};
 use super::lifecycle::{bastille_create, destroy, ezjail_create, jail_op, JailAddress, JailOp, Release};
 use super::Unsupported;
@@ -306,13 +306,11 @@ fn service_plan(jail: Option<&JailName>, service: &ServiceName, op: ServiceActio
         ),
         ServiceAction::Enable | ServiceAction::Disable => {
             let on = op == ServiceAction::Enable;
-            let var = format!("{}_enable", service.as_str().replace('-', "_"));
-            let value = if on { "YES" } else { "NO" };
             (
-                vec![service_enable(&place, service, on)],
-                vec![Check::RcValue { jail: jail.cloned(), var: var.clone(), value }],
+                vec![service_op(&place, service, if on { ServiceOp::Enable } else { ServiceOp::Disable })],
+                vec![Check::ServiceEnabled { jail: jail.cloned(), service: service.clone(), enabled: on }],
                 format!(
-                    "{var} is set to {value} in rc.conf {where_}: the service {} at boot. Nothing starts or stops now.",
+                    "rc.conf {where_} is changed so that the service {service} {} at boot. Nothing starts or stops now.",
                     if on { "starts" } else { "no longer starts" }
                 ),
             )
@@ -419,7 +417,7 @@ mod tests {
                 "rm -f /etc/jail.conf.d/web4.conf",
                 "sysrc jail_list-=web4",
                 "jls -j web4 jid",
-                "jail -e '\t'",
+                "jail -f /etc/jail.conf.d/web4.conf -e '\t'",
             ]
         );
         let unknown =
@@ -434,7 +432,7 @@ mod tests {
         .plan()
         .unwrap();
         assert_eq!(enable.title, "Enable service php-fpm in jail web1");
-        assert_eq!(commands(&enable), ["sysrc -j web1 php_fpm_enable=YES", "sysrc -j web1 -n php_fpm_enable"]);
+        assert_eq!(commands(&enable), ["service -j web1 php-fpm enable", "service -j web1 -e"]);
 
         let pkgs = vec!["nginx".parse().unwrap()];
         let install = Intent::PackageInstall { jail: jail("web1"), packages: pkgs }.plan().unwrap();
