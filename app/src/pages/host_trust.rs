@@ -91,7 +91,8 @@ pub fn HostJobs(host_id: i64, can_run: bool, trusted: bool, can_create: bool) ->
                             <a class="button button-secondary" href=format!("/actions/new?target=host&id={host_id}&op=create")>"Create a jail…"</a>
                         })}
                     </form>
-                    <p class="muted">"Discovery only reads: it updates the inventory from what the host reports and lists the differences below."</p>
+                    <p class="muted">"Discovery only reads: it updates the inventory from what the host reports and lists the differences below. \
+                        It waits for an action running on this host to finish, and actions wait for it."</p>
                 }.into_any(),
             }}
         </section>

@@ -14,7 +14,12 @@ use warden_domain::inventory::HostForm;
 use warden_domain::jobs::JobKind;
 use warden_domain::Role;
 
-on_both!(expired_leases_are_interrupted_or_requeued, two_workers_never_run_a_job_twice, cancel_of_a_queued_job);
+on_both!(
+    expired_leases_are_interrupted_or_requeued,
+    two_workers_never_run_a_job_twice,
+    cancel_of_a_queued_job,
+    jobs_waiting_for_a_busy_host_do_not_hold_up_other_hosts
+);
 
 async fn host(db: &Db, admin: &warden_backend::access::Caller, name: &str) -> i64 {
     let form = HostForm { name: name.into(), address: "10.255.0.1".into(), ..Default::default() };
@@ -114,4 +119,27 @@ async fn cancel_of_a_queued_job(db: Db) {
     assert!(!d.can_cancel);
     let e = common::app(warden_backend::jobs::cancel_job(&db, &admin, job).await);
     assert!(matches!(e, warden_domain::AppError::Conflict(_)));
+}
+
+/// A host busy with a long job and a queue headed by jobs waiting for it:
+/// a job for another host behind them is still claimed, and the waiting
+/// ones are not.
+async fn jobs_waiting_for_a_busy_host_do_not_hold_up_other_hosts(db: Db) {
+    let admin = add(&db, "admin", Role::Admin).await;
+    let (busy, free) = (host(&db, &admin, "busy").await, host(&db, &admin, "free").await);
+    let wait = |h: i64| {
+        let (db, admin) = (db.clone(), admin.clone());
+        async move { start_job(&db, &admin, JobKind::Wait, &[h], serde_json::json!({ "seconds": 30 })).await }
+    };
+    let running = wait(busy).await.unwrap();
+    assert_eq!(claim(&db, "w", 60_000, 1).await.unwrap()[0].id, running);
+    for _ in 0..20 {
+        wait(busy).await.unwrap();
+    }
+    let discover = start_job(&db, &admin, JobKind::Discover, &[free], serde_json::json!({})).await.unwrap();
+    let claimed: Vec<i64> = claim(&db, "w", 60_000, 4).await.unwrap().into_iter().map(|j| j.id).collect();
+    assert_eq!(claimed, [discover], "only the job whose host is free");
+    // And a discovery of the busy host waits its turn, like any job that changes it.
+    start_job(&db, &admin, JobKind::Discover, &[busy], serde_json::json!({})).await.unwrap();
+    assert!(claim(&db, "w", 60_000, 4).await.unwrap().is_empty());
 }

@@ -192,12 +192,17 @@ impl Scan {
             }
             Probe::JailConf => self.take_manager(JailManager::Jailconf, answer),
             // Unset (sysrc exits 1): an empty list.
+            // /etc/defaults/rc.conf sets jail_list="": any failure is one, and
+            // then the jails in their own files are not known to be gone.
             Probe::JailList => {
                 if answer.exit_code == Some(0) {
                     self.jail_list = answer.stdout.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+                } else {
+                    self.notes.push(format!("sysrc -n jail_list failed: {}", answer.output.trim()));
+                    self.unread_managers.push(JailManager::Jailconf);
                 }
             }
-            // A jail of jail_list kept elsewhere (in /etc/jail.conf, already read).
+            // A jail of jail_list kept in another of rc.d/jail's places.
             Probe::JailConfFile(_) if answer.output.contains("No such file or directory") => {}
             Probe::JailConfFile(_) => self.take_manager(JailManager::Jailconf, answer),
             Probe::Ezjail => self.take_manager(JailManager::Ezjail, answer),
@@ -363,9 +368,12 @@ impl Scan {
                 let c = CommandSpec::new("service").args(["-j", j.as_str(), "-e"]);
                 (Probe::Enabled(Some(j)), c)
             });
-        let files = self.jail_list.iter().filter(|j| !self.configured.contains_key(j.as_str())).map(|j| {
-            let file = format!("/etc/jail.conf.d/{j}.conf");
-            (Probe::JailConfFile(j.clone()), CommandSpec::new("jail").args(["-f", file.as_str(), "-e", SEPARATOR]))
+        // rc.d/jail's order: /etc/jail.NAME.conf, then /etc/jail.conf.d/NAME.conf
+        // (the first file that has the jail is the one kept).
+        let files = self.jail_list.iter().filter(|j| !self.configured.contains_key(j.as_str())).flat_map(|j| {
+            [format!("/etc/jail.{j}.conf"), format!("/etc/jail.conf.d/{j}.conf")].map(|file| {
+                (Probe::JailConfFile(j.clone()), CommandSpec::new("jail").args(["-f", file.as_str(), "-e", SEPARATOR]))
+            })
         });
         services.chain(files).collect()
     }
@@ -399,12 +407,14 @@ impl Scan {
     /// Merges the managers' lists into the running jails and attaches ports
     /// to services. Call once, after every round.
     pub fn finish(&mut self) -> Result<(), String> {
+        // First: on a host that is not FreeBSD, jls is not there either.
+        self.facts = Some(HostFacts::read(&self.raw_facts[0], &self.raw_facts[1], &self.raw_facts[2])?);
         if let Some(e) = &self.jls_error {
+            self.facts = None;
             return Err(format!(
                 "Could not read the running jails (jls --libxo json): {e}. The inventory was left as it was."
             ));
         }
-        self.facts = Some(HostFacts::read(&self.raw_facts[0], &self.raw_facts[1], &self.raw_facts[2])?);
         let configured = std::mem::take(&mut self.configured);
         for (name, (manager, listed)) in configured {
             match self.jails.iter_mut().find(|j| j.name == name) {
@@ -550,12 +560,23 @@ mod tests {
         let typed: Vec<String> = probes.iter().map(|(_, c)| c.to_string()).collect();
         assert_eq!(
             typed,
-            ["jail -f /etc/jail.conf.d/web3.conf -e '\t'", "jail -f /etc/jail.conf.d/web4.conf -e '\t'"],
+            [
+                "jail -f /etc/jail.web3.conf -e '\t'",
+                "jail -f /etc/jail.conf.d/web3.conf -e '\t'",
+                "jail -f /etc/jail.web4.conf -e '\t'",
+                "jail -f /etc/jail.conf.d/web4.conf -e '\t'"
+            ],
             "only names that can be used in a command"
         );
-        scan.take(&probes[0].0, &ok("name=web3\tpath=/usr/local/jails/containers/web3\tip4.addr=em0|10.0.0.3/24\n"));
-        let elsewhere = "jail: /etc/jail.conf.d/web4.conf: No such file or directory\n";
-        scan.take(&probes[1].0, &Answer { exit_code: Some(1), stdout: String::new(), output: elsewhere.into() });
+        let missing_file = |f: &str| Answer {
+            exit_code: Some(1),
+            stdout: String::new(),
+            output: format!("jail: {f}: No such file or directory\n"),
+        };
+        scan.take(&probes[0].0, &missing_file("/etc/jail.web3.conf"));
+        scan.take(&probes[1].0, &ok("name=web3\tpath=/usr/local/jails/containers/web3\tip4.addr=em0|10.0.0.3/24\n"));
+        scan.take(&probes[2].0, &missing_file("/etc/jail.web4.conf"));
+        scan.take(&probes[3].0, &missing_file("/etc/jail.conf.d/web4.conf"));
         assert_eq!(scan.managers, [JailManager::Jailconf]);
         assert!(scan.unread_managers.is_empty() && scan.notes.is_empty(), "{:?}", scan.notes);
         let (manager, web3) = &scan.configured["web3"];
@@ -575,6 +596,15 @@ mod tests {
         scan.take(&Probe::Bastille, &broken);
         scan.take(&Probe::Ezjail, &missing("ezjail-admin"));
         assert_eq!(scan.unread_managers, [JailManager::Bastille], "not installed is not unread");
+        scan.take(&Probe::JailList, &Answer { exit_code: Some(2), stdout: String::new(), output: "sysrc: x\n".into() });
+        assert_eq!(scan.unread_managers, [JailManager::Bastille, JailManager::Jailconf]);
+        for (probe, out) in [
+            (Probe::Uname, "FreeBSD h1 14.3-RELEASE-p2 FreeBSD 14.3-RELEASE-p2 GENERIC amd64\n"),
+            (Probe::FreebsdVersion, "14.3-RELEASE-p2\n14.3-RELEASE-p2\n"),
+        ] {
+            scan.take(&probe, &ok(out));
+        }
+        scan.take(&Probe::Sysctl, &ok("hw.ncpu: 2\n"));
         let e = scan.finish().unwrap_err();
         assert!(e.contains("Operation not permitted") && e.contains("left as it was"), "{e}");
     }
@@ -583,6 +613,7 @@ mod tests {
     fn a_host_that_is_not_freebsd_is_refused() {
         let mut scan = Scan::default();
         scan.take(&Probe::Uname, &ok("Linux h 6.1.0 #1 SMP x86_64\n"));
+        scan.take(&Probe::Jls, &missing("jls"));
         assert!(scan.finish().unwrap_err().contains("not a FreeBSD host"));
     }
 }

@@ -218,8 +218,18 @@ async fn record_jails(
         }
     }
     for (name, k) in known {
-        // Its manager's list could not be read: it is not known to be gone.
+        // Its manager's list could not be read: it is not known to be gone,
+        // but jls was read, so it does not run (whether it still exists is
+        // for the next discovery to tell).
         if scan.unread_managers.iter().any(|m| m.as_str() == k.manager) {
+            sqlx::query(
+                "UPDATE jails SET state = CASE WHEN state = 'running' THEN 'unknown' ELSE state END, jid = NULL, \
+                 updated_at = $2 WHERE id = $1",
+            )
+            .bind(k.id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
             continue;
         }
         if k.managed {

@@ -28,7 +28,12 @@ pub struct ClaimedJob {
 }
 
 /// Takes up to `limit` due jobs for `owner`. A job that changes its hosts is
-/// skipped while another such job holds one of its hosts.
+/// skipped while another such job holds one of its hosts; the jobs behind it
+/// are looked at too (up to [`CLAIM_WINDOW`] more), so a queue headed by
+/// jobs waiting for busy hosts does not hold up work on other hosts.
+/// How many due jobs past `limit` one claim looks at.
+pub const CLAIM_WINDOW: i64 = 64;
+
 pub async fn claim(db: &Db, owner: &str, lease_ms: i64, limit: i64) -> Result<Vec<ClaimedJob>> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
@@ -38,11 +43,14 @@ pub async fn claim(db: &Db, owner: &str, lease_ms: i64, limit: i64) -> Result<Ve
          WHERE state = 'queued' AND run_after <= $1 ORDER BY id LIMIT $2{lock}"
     ))
     .bind(now)
-    .bind(limit)
+    .bind(limit + CLAIM_WINDOW)
     .fetch_all(&mut *tx)
     .await?;
-    let mut claimed = Vec::with_capacity(candidates.len());
+    let mut claimed = Vec::with_capacity(limit.max(0) as usize);
     for row in candidates {
+        if claimed.len() as i64 >= limit {
+            break;
+        }
         let id: i64 = row.try_get("id")?;
         let kind_text: String = row.try_get("kind")?;
         let Ok(kind) = kind_text.parse::<JobKind>() else {

@@ -179,7 +179,7 @@ async fn life_of_a_jail(e: &Env, host: i64, manager: &str, state: &Path) {
     let d = e.act(service_form(nginx, "restart")).await;
     assert_eq!(d.job.state, JobState::Failed, "{d:#?}");
     assert!(
-        d.targets[0].message.contains("not running in jail") && d.targets[0].message.contains("enable it first"),
+        d.targets[0].message.contains("is not enabled") && d.targets[0].message.contains("Enable it first"),
         "{}",
         d.targets[0].message
     );

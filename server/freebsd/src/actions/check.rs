@@ -24,6 +24,9 @@ pub enum Check {
     ServiceNotRunning { jail: Option<JailName>, service: ServiceName },
     /// `service [-j JAIL] -e` lists the service (or no longer does).
     ServiceEnabled { jail: Option<JailName>, service: ServiceName, enabled: bool },
+    /// `zfs list -H -o name DATASET` says it does not exist (after a destroy
+    /// of a jail Warden made on its own dataset).
+    DatasetGone(String),
     /// `pkg -j JAIL info -e PKG…` exits 0.
     PackagesInstalled { jail: JailName, packages: Vec<PackageName> },
 }
@@ -65,6 +68,7 @@ impl Check {
                 service_op(&place(jail), service, ServiceOp::Status)
             }
             Check::ServiceEnabled { jail, .. } => service_enabled_list(&place(jail)),
+            Check::DatasetGone(dataset) => CommandSpec::new("zfs").args(["list", "-H", "-o", "name", dataset.as_str()]),
             Check::PackagesInstalled { jail, packages } => CommandSpec::new("pkg")
                 .args(["-j", jail.as_str(), "info", "-e"])
                 .args(packages.iter().map(PackageName::as_str)),
@@ -124,21 +128,24 @@ impl Check {
                 }
             }
             Check::ServiceRunning { jail, service } => {
+                // rc.subr refused the start or restart of a service that is
+                // not enabled, with exit 0 (SPEC §4.5): even if it is running
+                // (started by hand), the action did not happen.
+                if run.action_said.is_some_and(|l| l.contains("Cannot '")) {
+                    return Err(format!(
+                        "{service} {} is not enabled, so FreeBSD did not start or restart it, although the command \
+                         reported no error.{said} Enable it first.",
+                        in_jail(jail)
+                    ));
+                }
                 let status = parse_service_status(run.output, run.exit_code.unwrap_or(-1));
                 match status.state {
                     ServiceState::Running => Ok(format!("{service} is running {}.", in_jail(jail))),
                     ServiceState::NotFound => Err(format!("There is no service {service} {}.", in_jail(jail))),
-                    _ => {
-                        let hint = if run.action_said.is_some_and(|l| l.contains("Cannot '")) {
-                            " It is not enabled: enable it first."
-                        } else {
-                            ""
-                        };
-                        Err(format!(
-                            "{service} is not running {} after the command, although it reported no error.{said}{hint}",
-                            in_jail(jail)
-                        ))
-                    }
+                    _ => Err(format!(
+                        "{service} is not running {} after the command, although it reported no error.{said}",
+                        in_jail(jail)
+                    )),
                 }
             }
             Check::ServiceNotRunning { jail, service } => {
@@ -173,6 +180,13 @@ impl Check {
                     (true, false) => Err(format!("{service} is still enabled {}.{said}", in_jail(jail))),
                 }
             }
+            Check::DatasetGone(dataset) => match run.exit_code {
+                Some(1) if run.output.contains("dataset does not exist") => {
+                    Ok(format!("The jail's files (ZFS dataset {dataset}) are gone."))
+                }
+                Some(0) => Err(format!("The jail's files (ZFS dataset {dataset}) are still on the host.{said}")),
+                _ => Err(format!("Could not tell whether ZFS dataset {dataset} is gone: “{}”", run.output.trim())),
+            },
             Check::PackagesInstalled { jail, packages } => {
                 let names = packages.iter().map(PackageName::as_str).collect::<Vec<_>>().join(", ");
                 if run.exit_code == Some(0) {
@@ -217,7 +231,12 @@ mod tests {
         let said =
             "Cannot 'start' php-fpm. Set php_fpm_enable to YES in /etc/rc.conf or use 'onestart' instead of 'start'.";
         let e = c.judge(run(1, "php-fpm is not running.\n", Some(said))).unwrap_err();
-        assert!(e.contains("not running in jail web1") && e.ends_with("enable it first."), "{e}");
+        assert!(e.contains("in jail web1 is not enabled") && e.ends_with("Enable it first."), "{e}");
+        // Running (started by hand) but refused: the restart did not happen.
+        let restart = said.replace("'start'", "'restart'");
+        assert!(c.judge(run(0, "php-fpm is running as pid 812.\n", Some(&restart))).is_err());
+        let e = c.judge(run(1, "php-fpm is not running.\n", Some("Starting php-fpm."))).unwrap_err();
+        assert!(e.contains("not running in jail web1 after the command"), "{e}");
         assert!(c.judge(run(0, "php-fpm is running as pid 812.\n", None)).is_ok());
         let off = Check::ServiceNotRunning { jail: None, service: "nginx".parse().unwrap() };
         assert!(off.judge(run(1, "nginx is not running.\n", None)).is_ok());
@@ -244,6 +263,12 @@ mod tests {
         assert_eq!(native.command().to_string(), "jail -f /etc/jail.conf.d/web4.conf -e '\t'");
         assert!(native.judge(run(0, "name=web1\tpath=/j\n", None)).is_ok());
         assert!(native.judge(run(0, "name=web4\tpath=/j\n", None)).is_err());
+        let gone = Check::DatasetGone("zroot/jails/containers/web4".into());
+        assert_eq!(gone.command().to_string(), "zfs list -H -o name zroot/jails/containers/web4");
+        let missing = "cannot open 'zroot/jails/containers/web4': dataset does not exist\n";
+        assert!(gone.judge(CheckRun { exit_code: Some(1), stdout: "", output: missing, action_said: None }).is_ok());
+        assert!(gone.judge(run(0, "zroot/jails/containers/web4\n", None)).unwrap_err().contains("still on the host"));
+        assert!(gone.judge(run(127, "", None)).is_err());
         let none = "jail: /etc/jail.conf.d/web4.conf: No such file or directory\n";
         assert!(native.judge(CheckRun { exit_code: Some(1), stdout: "", output: none, action_said: None }).is_ok());
     }

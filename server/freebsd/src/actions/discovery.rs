@@ -1,4 +1,5 @@
-//! What discovery asks a host (SPEC §1.0) and the check that a jail runs.
+//! The host facts discovery and "collect facts" ask for (SPEC §1.6), and the
+//! check that a jail runs. The rest of discovery is in [`crate::discover`].
 
 use crate::command::CommandSpec;
 use warden_domain::JailName;
@@ -15,19 +16,6 @@ pub fn facts_commands() -> Vec<CommandSpec> {
     ]
 }
 
-/// The discovery commands, each parsed by its own parser: host facts,
-/// running jails (untruncated JSON), configured native jails, storage.
-pub fn discovery_commands() -> Vec<CommandSpec> {
-    let zfs = ["list", "-H", "-p", "-o", "name,used,avail,refer,mountpoint", "-t", "filesystem"];
-    let mut all = facts_commands();
-    all.extend([
-        CommandSpec::new("jls").args(["--libxo", "json", "-v"]),
-        CommandSpec::new("jail").args(["-e", "|"]),
-        CommandSpec::new("zfs").args(zfs),
-    ]);
-    all
-}
-
 /// `jls -j NAME jid`: prints the JID of a running jail, exits 1 when there is
 /// none — the check after a start, because rc.d and some managers exit 0 on
 /// failure (SPEC §4.5).
@@ -41,10 +29,9 @@ mod tests {
     use crate::actions::typed;
 
     #[test]
-    fn discovery_and_checks_as_typed() {
-        let all: Vec<String> = discovery_commands().iter().map(typed).collect();
-        assert!(all.contains(&"jls --libxo json -v".to_string()));
-        assert!(all.contains(&"jail -e '|'".to_string()));
+    fn facts_and_checks_as_typed() {
+        let all: Vec<String> = facts_commands().iter().map(typed).collect();
+        assert_eq!(all[..2], ["uname -a", "freebsd-version -ku"]);
         assert_eq!(typed(&jail_jid(&"web1".parse().unwrap())), "jls -j web1 jid");
     }
 }

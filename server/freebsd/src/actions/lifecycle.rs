@@ -46,14 +46,17 @@ pub fn new_jail_name(text: &str) -> Result<JailName, Unsupported> {
 pub fn jail_op(manager: JailManager, op: JailOp, name: &JailName) -> Result<CommandSpec, Unsupported> {
     let n = name.as_str();
     Ok(match manager {
-        // jail(8) with the jail's own file under /etc/jail.conf.d.
+        // rc.d/jail finds the jail's configuration wherever the admin keeps
+        // it (/etc/jail.NAME.conf, /etc/jail.conf.d/NAME.conf, /etc/jail.conf);
+        // one* works without jail_enable. It exits 0 even when the jail did
+        // not start (SPEC §4.5): the plan's jls check decides.
         JailManager::Jailconf => {
-            let flag = match op {
-                JailOp::Start => "-c",
-                JailOp::Stop => "-r",
-                JailOp::Restart => "-rc",
+            let verb = match op {
+                JailOp::Start => "onestart",
+                JailOp::Stop => "onestop",
+                JailOp::Restart => "onerestart",
             };
-            CommandSpec::new("jail").args(["-f", &format!("/etc/jail.conf.d/{n}.conf"), flag, n])
+            CommandSpec::new("service").args(["jail", verb, n])
         }
         // one* works whether or not ezjail_enable is set (rc.subr skips plain start otherwise).
         JailManager::Ezjail => {
@@ -241,9 +244,9 @@ mod tests {
     fn lifecycle_through_each_manager() {
         let n = jail("web1");
         let t = |m, op| typed(&jail_op(m, op, &n).unwrap());
-        assert_eq!(t(JailManager::Jailconf, JailOp::Start), "jail -f /etc/jail.conf.d/web1.conf -c web1");
-        assert_eq!(t(JailManager::Jailconf, JailOp::Stop), "jail -f /etc/jail.conf.d/web1.conf -r web1");
-        assert_eq!(t(JailManager::Jailconf, JailOp::Restart), "jail -f /etc/jail.conf.d/web1.conf -rc web1");
+        assert_eq!(t(JailManager::Jailconf, JailOp::Start), "service jail onestart web1");
+        assert_eq!(t(JailManager::Jailconf, JailOp::Stop), "service jail onestop web1");
+        assert_eq!(t(JailManager::Jailconf, JailOp::Restart), "service jail onerestart web1");
         assert_eq!(t(JailManager::Ezjail, JailOp::Start), "ezjail-admin onestart web1");
         assert_eq!(t(JailManager::Ezjail, JailOp::Restart), "ezjail-admin onerestart web1");
         assert_eq!(t(JailManager::Bastille, JailOp::Stop), "bastille stop web1");

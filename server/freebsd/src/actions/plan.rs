@@ -179,7 +179,11 @@ impl Intent {
                     steps,
                     checks: vec![
                         Check::JailNotRunning(jail.clone()),
-                        Check::NotListed { manager: *manager, jail: jail.clone() },
+                        match (manager, pool) {
+                            // Its own file is gone by then (rm -f); its files are what matter.
+                            (JailManager::Jailconf, Some(pool)) => Check::DatasetGone(Layout { pool, jail }.dataset()),
+                            _ => Check::NotListed { manager: *manager, jail: jail.clone() },
+                        },
                     ],
                     changes,
                 }
@@ -412,12 +416,12 @@ mod tests {
         assert_eq!(
             commands(&gone),
             [
-                "jail -f /etc/jail.conf.d/web4.conf -r web4",
+                "service jail onestop web4",
                 "zfs destroy -r zroot/jails/containers/web4",
                 "rm -f /etc/jail.conf.d/web4.conf",
                 "sysrc jail_list-=web4",
                 "jls -j web4 jid",
-                "jail -f /etc/jail.conf.d/web4.conf -e '\t'",
+                "zfs list -H -o name zroot/jails/containers/web4",
             ]
         );
         let unknown =
