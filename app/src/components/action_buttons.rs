@@ -82,7 +82,7 @@ pub fn JailActions(jail: JailSummary, can_control: bool, can_adopt: bool) -> imp
 }
 
 #[component]
-pub fn ServiceActions(service: ServiceSummary, can_control: bool) -> impl IntoView {
+pub fn ServiceActions(service: ServiceSummary, jail: Option<JailSummary>, can_control: bool) -> impl IntoView {
     if !can_control {
         return view! {
             <section class="card" id="service-actions">
@@ -92,12 +92,15 @@ pub fn ServiceActions(service: ServiceSummary, can_control: bool) -> impl IntoVi
         }
         .into_any();
     }
-    // A service in an observed jail is refused on the plan page, with the reason.
-    let blocked = service
-        .name
-        .parse::<ServiceName>()
-        .is_err()
-        .then_some("This service's name contains characters that Warden never puts into a command.");
+    // Warden acts in a jail only when it may act on the jail itself.
+    let blocked = match jail.as_ref().and_then(jail_blocked) {
+        Some(reason) => Some(reason),
+        None => service
+            .name
+            .parse::<ServiceName>()
+            .is_err()
+            .then_some("This service's name contains characters that Warden never puts into a command."),
+    };
     let ok = blocked.is_none();
     let plan = |op: &str| format!("/actions/new?target=service&id={}&op={op}", service.id);
     view! {

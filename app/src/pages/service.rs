@@ -75,6 +75,6 @@ fn ServiceView(detail: ServiceDetail, viewer: Option<Viewer>, confirm: bool) -> 
                 <dt>"Updated"</dt><dd>{utc_text(detail.updated_at)}</dd>
             </dl>
         </section>
-        <ServiceActions service=s.clone() can_control=can_control/>
+        <ServiceActions service=s.clone() jail=detail.jail.clone() can_control=can_control/>
     }
 }

@@ -205,6 +205,8 @@ pub struct ServiceSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceDetail {
     pub service: ServiceSummary,
+    /// The jail it runs in: whether Warden may act in it (observed, iocage…).
+    pub jail: Option<JailSummary>,
     pub notes: String,
     pub created_at: i64,
     pub updated_at: i64,

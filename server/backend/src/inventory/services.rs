@@ -9,7 +9,7 @@ use crate::inventory::changes::{append_audited, commit_audited, created, Changes
 use crate::inventory::hosts::merge_errors;
 use crate::inventory::jails::authorize_host_field;
 use crate::inventory::reach::{authorize_id, authorize_object, can_write, Object};
-use crate::inventory::rows::{service_from_row, SERVICE_SELECT};
+use crate::inventory::rows::{jail_from_row, service_from_row, JAIL_SELECT, SERVICE_SELECT};
 use crate::inventory::tags::{parse_tags, set_tags, tag_strings, tags_of, TagKind};
 use serde_json::json;
 use sqlx::Row;
@@ -237,8 +237,16 @@ pub async fn get_service(db: &Db, caller: &Caller, id: i64) -> Result<ServiceDet
         .bind(id)
         .fetch_one(pool)
         .await?;
+    let jail = match service.jail_id {
+        Some(jail_id) => {
+            let row = sqlx::query(&format!("{JAIL_SELECT} WHERE j.id = $1")).bind(jail_id).fetch_one(pool).await?;
+            Some(jail_from_row(&row)?)
+        }
+        None => None,
+    };
     Ok(ServiceDetail {
         service,
+        jail,
         notes: extra.try_get("notes")?,
         created_at: extra.try_get("created_at")?,
         updated_at: extra.try_get("updated_at")?,

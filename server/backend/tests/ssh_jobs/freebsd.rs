@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 use warden_backend::db::DbKind;
-use warden_backend::inventory::{adopt_jail, get_host};
+use warden_backend::inventory::{adopt_jail, get_host, get_service};
 use warden_backend::jobs::{preview_action, start_action};
 use warden_backend::Db;
 use warden_domain::jobs::{ActionForm, JobDetail, JobKind, JobState};
@@ -245,6 +245,15 @@ pub(super) async fn ezjail_and_bastille_hosts_end_to_end(db: Db) {
             .unwrap();
     assert_eq!(sshd, (1, "running".to_string()));
     assert_eq!(audit(&e.db, "host.discovered").await.len(), 2);
+
+    // A service in an observed jail says so (its page disables the buttons with the jail's reason).
+    let cron: i64 = sqlx::query_scalar("SELECT id FROM services WHERE jail_id = $1 AND name = 'cron'")
+        .bind(legacy.0)
+        .fetch_one(e.db.pool())
+        .await
+        .expect("cron runs in legacy");
+    let detail = get_service(&e.db, &e.admin, cron).await.unwrap();
+    assert_eq!(detail.jail.map(|j| (j.name, j.managed)), Some(("legacy".to_string(), false)));
 
     // Observed jails are not acted on until adopted; then they are.
     let refused = start_action(&e.db, &e.admin, &jail_form(legacy.0, "restart")).await.unwrap_err().into_app_error();
