@@ -216,7 +216,7 @@ test('a jail is created from its host page and destroyed only when its name is t
   const confirm = page.getByLabel("Type the jail's name to confirm");
   await confirm.fill('shop');
   await page.getByRole('button', { name: /^Run: Destroy jail/ }).click();
-  // Refused on the field, nothing queued, the plan still shown.
+  // Refused on the field, the plan still shown (the back end queues nothing: ssh_jobs/freebsd.rs).
   await expect(page).toHaveURL(/\/actions\/new\?/);
   await expect(page.locator('.field-error')).toContainText(`Type the jail's name, ${name}, to confirm.`);
   await page.getByLabel("Type the jail's name to confirm").fill(name);

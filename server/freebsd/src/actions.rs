@@ -13,7 +13,7 @@ mod plan;
 pub use check::{Check, CheckRun};
 pub use discovery::{facts_commands, jail_jid};
 pub use inside::{pkg_install, service_enabled_list, service_list, service_op, Place, ServiceOp};
-pub use jailconf::{Layout, ZfsPool};
+pub use jailconf::{conf_d_file, Layout, ZfsPool};
 pub use lifecycle::{bastille_create, destroy, ezjail_create, jail_op, new_jail_name, JailAddress, JailOp, Release};
 pub use plan::{new_services, Intent, Plan, ServiceAction};
 

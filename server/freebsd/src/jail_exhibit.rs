@@ -10,12 +10,24 @@
 use serde::{Deserialize, Serialize};
 
 use crate::addr::{parse_address_list, InterfaceAddress};
+use crate::command::CommandSpec;
 use crate::error::ParseError;
 use crate::text::numbered_lines;
 
 const FORMAT: &str = "jail-e";
 /// The separator Warden passes to `jail -e`.
 pub const SEPARATOR: &str = "\t";
+
+/// `jail [-f FILE] -e SEPARATOR`: /etc/jail.conf (and its includes), or
+/// only FILE. `file` is a path Warden built from validated names.
+pub fn jail_exhibit(file: Option<&str>) -> CommandSpec {
+    let jail = CommandSpec::new("jail");
+    let jail = match file {
+        Some(f) => jail.args(["-f", f]),
+        None => jail,
+    };
+    jail.args(["-e", SEPARATOR])
+}
 
 /// One configured jail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -27,13 +27,13 @@ pub struct ClaimedJob {
     pub created_by: String,
 }
 
+/// How many due jobs past `limit` one claim looks at.
+pub const CLAIM_WINDOW: i64 = 64;
+
 /// Takes up to `limit` due jobs for `owner`. A job that changes its hosts is
 /// skipped while another such job holds one of its hosts; the jobs behind it
 /// are looked at too (up to [`CLAIM_WINDOW`] more), so a queue headed by
 /// jobs waiting for busy hosts does not hold up work on other hosts.
-/// How many due jobs past `limit` one claim looks at.
-pub const CLAIM_WINDOW: i64 = 64;
-
 pub async fn claim(db: &Db, owner: &str, lease_ms: i64, limit: i64) -> Result<Vec<ClaimedJob>> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;

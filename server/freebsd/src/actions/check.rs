@@ -16,7 +16,8 @@ pub enum Check {
     JailRunning(JailName),
     /// `jls -j NAME jid` exits 1: no such running jail.
     JailNotRunning(JailName),
-    /// The manager's own list no longer has the jail (after a destroy).
+    /// The manager's own list (ezjail, Bastille) no longer has the jail
+    /// (after a destroy; a jail.conf jail's is [`Check::DatasetGone`]).
     NotListed { manager: JailManager, jail: JailName },
     /// `service [-j JAIL] NAME onestatus` exits 0.
     ServiceRunning { jail: Option<JailName>, service: ServiceName },
@@ -57,11 +58,6 @@ impl Check {
             Check::JailRunning(j) | Check::JailNotRunning(j) => super::jail_jid(j),
             Check::NotListed { manager: JailManager::Ezjail, .. } => CommandSpec::new("ezjail-admin").arg("list"),
             Check::NotListed { manager: JailManager::Bastille, .. } => CommandSpec::new("bastille").arg("list"),
-            // Warden's jail.conf jails live in their own file (SPEC §2.1).
-            Check::NotListed { manager: JailManager::Jailconf, jail } => {
-                let file = format!("/etc/jail.conf.d/{jail}.conf");
-                CommandSpec::new("jail").args(["-f", file.as_str(), "-e", crate::jail_exhibit::SEPARATOR])
-            }
             // Other managers have no list Warden reads; the kernel is asked.
             Check::NotListed { jail, .. } => super::jail_jid(jail),
             Check::ServiceRunning { jail, service } | Check::ServiceNotRunning { jail, service } => {
@@ -96,9 +92,7 @@ impl Check {
             },
             Check::NotListed { manager, jail } => {
                 let listed = match manager {
-                    // No jail.conf at all: jail(8) says so and exits 1.
-                    JailManager::Jailconf if run.output.contains("No such file or directory") => Ok(false),
-                    JailManager::Ezjail | JailManager::Bastille | JailManager::Jailconf if run.exit_code != Some(0) => {
+                    JailManager::Ezjail | JailManager::Bastille if run.exit_code != Some(0) => {
                         Err(run.output.trim().to_string())
                     }
                     // An empty list: the manager has no jails left.
@@ -111,11 +105,6 @@ impl Check {
                     JailManager::Bastille => crate::bastille::parse_bastille_list(run.stdout)
                         .map(|l| l.jails.iter().any(|b| b.name.as_deref() == Some(jail.as_str())))
                         .map_err(|e| e.to_string()),
-                    JailManager::Jailconf => {
-                        crate::jail_exhibit::parse_jail_exhibit(run.stdout, crate::jail_exhibit::SEPARATOR)
-                            .map(|l| l.iter().any(|c| c.name == jail.as_str()))
-                            .map_err(|e| e.to_string())
-                    }
                     // `jls -j NAME jid`: exit 0 while the kernel has it.
                     _ => Ok(run.exit_code == Some(0)),
                 };
@@ -259,17 +248,11 @@ mod tests {
         assert!(gone.judge(run(0, list, None)).is_ok());
         let still = Check::NotListed { manager: JailManager::Bastille, jail: "web1".parse().unwrap() };
         assert!(still.judge(run(0, list, None)).unwrap_err().contains("still lists jail web1"));
-        let native = Check::NotListed { manager: JailManager::Jailconf, jail: "web4".parse().unwrap() };
-        assert_eq!(native.command().to_string(), "jail -f /etc/jail.conf.d/web4.conf -e '\t'");
-        assert!(native.judge(run(0, "name=web1\tpath=/j\n", None)).is_ok());
-        assert!(native.judge(run(0, "name=web4\tpath=/j\n", None)).is_err());
         let gone = Check::DatasetGone("zroot/jails/containers/web4".into());
         assert_eq!(gone.command().to_string(), "zfs list -H -o name zroot/jails/containers/web4");
         let missing = "cannot open 'zroot/jails/containers/web4': dataset does not exist\n";
         assert!(gone.judge(CheckRun { exit_code: Some(1), stdout: "", output: missing, action_said: None }).is_ok());
         assert!(gone.judge(run(0, "zroot/jails/containers/web4\n", None)).unwrap_err().contains("still on the host"));
         assert!(gone.judge(run(127, "", None)).is_err());
-        let none = "jail: /etc/jail.conf.d/web4.conf: No such file or directory\n";
-        assert!(native.judge(CheckRun { exit_code: Some(1), stdout: "", output: none, action_said: None }).is_ok());
     }
 }

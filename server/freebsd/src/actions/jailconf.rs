@@ -11,6 +11,12 @@ use crate::command::CommandSpec;
 use std::fmt;
 use warden_domain::JailName;
 
+/// A jail's own file, `/etc/jail.conf.d/NAME.conf` (rc.d/jail reads it; jail(8)
+/// through `-f`).
+pub fn conf_d_file(jail: &JailName) -> String {
+    format!("/etc/jail.conf.d/{jail}.conf")
+}
+
 /// A ZFS pool name (`zroot`, `tank`): a letter, then letters, digits, `_`,
 /// `-`, `.`, `:` (zpool(8)), at most 64 characters.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -65,7 +71,7 @@ impl Layout<'_> {
     }
 
     pub fn conf_file(&self) -> String {
-        format!("/etc/jail.conf.d/{}.conf", self.jail)
+        conf_d_file(self.jail)
     }
 
     pub fn template(&self, release: &Release) -> String {
